@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import (
+    Agency,
+    Country,
+    Organisation,
+    Region,
+    SubnationalArea,
+    User,
+    WorkerHeartbeat,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "organisation", "role", "is_active"]
+    list_filter = ["role", "is_active", "organisation__kind"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Person"),
+            {"fields": ("full_name", "organisation", "role", "language", "email_notifications")},
+        ),
+        (
+            _("Access"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "organisation", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["iso3", "iso2", "m49", "name_en", "name_es", "cis", "is_member"]
+    list_filter = ["is_member", "cis"]
+    search_fields = ["iso3", "iso2", "m49", "name_en", "name_es"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_es", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_en", "name_es"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(SubnationalArea)
+class SubnationalAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "country"]
+    list_filter = ["country"]
+    search_fields = ["code", "name_en"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "acronym_en", "acronym_es", "name_en"]
+    search_fields = ["code", "acronym_en", "name_en"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "agency"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "created_at"]

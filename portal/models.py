@@ -1,0 +1,282 @@
+"""Accounts, organisations and the reference data every other app points to."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin:
+    """Picks `name_es` when the active language is Spanish and it is filled."""
+
+    name_en: str
+    name_es: str
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "en").startswith("es") and self.name_es:
+            return self.name_es
+        return self.name_en
+
+
+class Country(BilingualNameMixin, models.Model):
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
+    m49 = models.CharField(_("UN M49 code"), max_length=3, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    cis = models.BooleanField(
+        _("CIS member"),
+        default=False,
+        help_text=_("Commonwealth of Independent States: the technical note's special trend rule."),
+    )
+    is_member = models.BooleanField(
+        _("working-group member"),
+        default=False,
+        help_text=_("Takes part in the working group and submits data sheets."),
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country or area")
+        verbose_name_plural = _("countries and areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(BilingualNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        M49 = "m49", _("UN M49 region")
+        GROUP = "group", _("country group")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    members = models.ManyToManyField(
+        Country, verbose_name=_("members"), related_name="regions", blank=True
+    )
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class SubnationalArea(BilingualNameMixin, models.Model):
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.CASCADE, related_name="areas"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name_en = models.CharField(_("name (English)"), max_length=160)
+    name_es = models.CharField(_("name (Spanish)"), max_length=160, blank=True)
+
+    class Meta:
+        ordering = ["country", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="unique_area_code_per_country")
+        ]
+        verbose_name = _("subnational area")
+        verbose_name_plural = _("subnational areas")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Agency(models.Model):
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    acronym_en = models.CharField(_("acronym (English)"), max_length=30)
+    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=30)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    url = models.URLField(_("web site"), blank=True)
+
+    class Meta:
+        ordering = ["acronym_en"]
+        verbose_name = _("international agency")
+        verbose_name_plural = _("international agencies")
+
+    def __str__(self) -> str:
+        return self.acronym
+
+    @property
+    def acronym(self) -> str:
+        if (get_language() or "en").startswith("es") and self.acronym_es:
+            return self.acronym_es
+        return self.acronym_en
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "en").startswith("es") and self.name_es:
+            return self.name_es
+        return self.name_en
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        NSO = "nso", _("national statistical office")
+        MINISTRY = "ministry", _("ministry or other national institution")
+        AGENCY = "agency", _("international agency")
+        SECRETARIAT = "secretariat", _("secretariat")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["nso", "ministry"]) | Q(country__isnull=False),
+                name="national_organisation_has_country",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="agency") | Q(agency__isnull=False),
+                name="agency_organisation_has_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=(username or "").strip())
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.COORDINATOR)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        COUNTRY_FOCAL_POINT = "country_focal_point", _("country focal point")
+        COUNTRY_MEMBER = "country_member", _("country member")
+        AGENCY_FOCAL_POINT = "agency_focal_point", _("agency focal point")
+        COORDINATOR = "coordinator", _("coordinator / secretariat")
+        OBSERVER = "observer", _("observer")
+
+    class Digest(models.TextChoices):
+        IMMEDIATE = "immediate", _("immediately")
+        DAILY = "daily", _("daily digest")
+        NONE = "none", _("never")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.OBSERVER)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("en", "English"), ("es", "Español")],
+        default="en",
+    )
+    email_notifications = models.CharField(
+        _("e-mail notifications"), max_length=10, choices=Digest.choices, default=Digest.IMMEDIATE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def country(self) -> Country | None:
+        return self.organisation.country if self.organisation else None
+
+    @property
+    def agency(self) -> Agency | None:
+        return self.organisation.agency if self.organisation else None
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a Celery worker: proof that a task ran end to end."""
+
+    hostname = models.CharField(max_length=200)
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname} {self.created_at:%Y-%m-%d %H:%M:%S}"

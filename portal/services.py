@@ -1,0 +1,185 @@
+"""Writes of the portal app: login throttling, reference and demo data, heartbeats."""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+
+from portal.models import Agency, Country, Region, SubnationalArea, WorkerHeartbeat
+
+M = TypeVar("M", bound=models.Model)
+
+REFERENCE_DIR = Path(settings.BASE_DIR) / "portal" / "fixtures" / "reference"
+
+
+# --- login throttling -------------------------------------------------------------------
+
+
+def _throttle_keys(*, email: str, address: str) -> list[str]:
+    return [f"login-fail:email:{email.strip().lower()}", f"login-fail:addr:{address}"]
+
+
+def login_throttle_check(*, email: str, address: str) -> bool:
+    """True when this e-mail or address has used up its failed attempts."""
+    limit = settings.LOGIN_THROTTLE_FAILURES
+    return any(
+        (cache.get(key) or 0) >= limit for key in _throttle_keys(email=email, address=address)
+    )
+
+
+def login_throttle_record_failure(*, email: str, address: str) -> None:
+    window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
+    for key in _throttle_keys(email=email, address=address):
+        if cache.add(key, 1, timeout=window):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=window)
+
+
+def login_throttle_reset(*, email: str, address: str) -> None:
+    cache.delete_many(_throttle_keys(email=email, address=address))
+
+
+# --- reference data ---------------------------------------------------------------------
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _upsert(
+    model: type[M], lookup: dict[str, object], values: dict[str, object], counts: LoadCounts
+) -> M:
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        counts.created += 1
+        return model._default_manager.create(**lookup, **values)
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if changed:
+        for field in changed:
+            setattr(obj, field, values[field])
+        obj.save(update_fields=changed)
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+    return obj
+
+
+def reference_data_load() -> dict[str, LoadCounts]:
+    """Load countries, regions, memberships, areas and agencies from the shipped CSV files.
+
+    Idempotent: a second run reports everything unchanged. Returns counts per table.
+    """
+    result = {
+        name: LoadCounts() for name in ("countries", "regions", "members", "areas", "agencies")
+    }
+    with transaction.atomic():
+        for row in _read_csv("countries.csv"):
+            _upsert(
+                Country,
+                {"iso3": row["iso3"]},
+                {
+                    "iso2": row["iso2"],
+                    "m49": row["m49"],
+                    "name_en": row["name_en"],
+                    "name_es": row["name_es"],
+                },
+                result["countries"],
+            )
+        _load_regions(result)
+        _load_areas(result["areas"])
+        for row in _read_csv("agencies.csv"):
+            _upsert(
+                Agency,
+                {"code": row["code"]},
+                {
+                    key: row[key]
+                    for key in ("acronym_en", "acronym_es", "name_en", "name_es", "url")
+                },
+                result["agencies"],
+            )
+    return result
+
+
+def _load_regions(result: dict[str, LoadCounts]) -> None:
+    rows = _read_csv("regions.csv")
+    regions: dict[str, Region] = {}
+    for row in rows:
+        regions[row["code"]] = _upsert(
+            Region,
+            {"code": row["code"]},
+            {"name_en": row["name_en"], "name_es": row["name_es"], "kind": row["kind"]},
+            result["regions"],
+        )
+    for row in rows:
+        parent = regions.get(row["parent_code"]) if row["parent_code"] else None
+        region = regions[row["code"]]
+        if region.parent_id != (parent.pk if parent else None):
+            region.parent = parent
+            region.save(update_fields=["parent"])
+    countries = {c.iso3: c.pk for c in Country.objects.only("id", "iso3")}
+    wanted = {
+        (regions[row["region_code"]].pk, countries[row["iso3"]])
+        for row in _read_csv("region_members.csv")
+        if row["iso3"] in countries
+    }
+    through = Region.members.through
+    existing = set(through.objects.values_list("region_id", "country_id"))
+    missing = wanted - existing
+    through.objects.bulk_create(
+        [through(region_id=region_id, country_id=country_id) for region_id, country_id in missing]
+    )
+    result["members"].created += len(missing)
+    result["members"].unchanged += len(wanted & existing)
+    cis_ids = {
+        country_id
+        for region_id, country_id in wanted
+        if region_id == regions.get("CIS", Region()).pk
+    }
+    Country.objects.filter(cis=True).exclude(pk__in=cis_ids).update(cis=False)
+    Country.objects.filter(pk__in=cis_ids, cis=False).update(cis=True)
+
+
+def _load_areas(counts: LoadCounts) -> None:
+    path = REFERENCE_DIR / "subnational_areas.csv"
+    if not path.exists():
+        return
+    countries = {c.iso3: c for c in Country.objects.all()}
+    for row in _read_csv("subnational_areas.csv"):
+        country = countries.get(row["country_iso3"])
+        if country is None:
+            continue
+        _upsert(
+            SubnationalArea,
+            {"country": country, "code": row["code"]},
+            {"name_en": row["name_en"] or row["code"], "name_es": row["name_es"]},
+            counts,
+        )
+
+
+# --- Celery heartbeat ------------------------------------------------------------------
+
+
+def worker_heartbeat_record(*, hostname: str, token: str | None = None) -> WorkerHeartbeat:
+    """Store proof that a worker ran a task; the token lets a caller find its own beat."""
+    return WorkerHeartbeat.objects.create(hostname=hostname, token=token or secrets.token_hex(16))

@@ -1,0 +1,17 @@
+"""Test settings: the same as base, with fast hashing and a console-free mail outbox."""
+
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+PORTAL_REQUIRE_SERVICES = env.bool("PORTAL_REQUIRE_SERVICES", default=False)
+
+Path(str(STATIC_ROOT)).mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when missing

@@ -1,0 +1,11 @@
+"""Thin Celery tasks of the portal app."""
+
+from celery import shared_task
+
+from portal.services import worker_heartbeat_record
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), max_retries=3)
+def worker_heartbeat(self, token: str) -> int:  # type: ignore[no-untyped-def]
+    """Record a heartbeat row from whichever worker picks this up; returns its id."""
+    return worker_heartbeat_record(hostname=self.request.hostname or "in-process", token=token).pk

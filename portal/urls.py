@@ -1,0 +1,24 @@
+"""Root URLs. Each app mounts its own namespace."""
+
+import importlib
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("portal.site_urls")),
+]
+
+for _app, _prefix in (("indicators", "data/"), ("forum", "forum/"), ("meetings", "meetings/")):
+    try:
+        importlib.import_module(f"{_app}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{_app}.urls":
+            raise
+        continue
+    urlpatterns.append(path(_prefix, include(f"{_app}.urls")))
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

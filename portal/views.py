@@ -1,0 +1,155 @@
+"""Pages of the portal app: dashboard, accounts, countries, health."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal import permissions, selectors, services
+from portal.forms import EmailAuthenticationForm, ProfileForm
+from portal.models import Country
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, by e-mail, throttled per e-mail and per address."""
+
+    form_class = EmailAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        email = request.POST.get("username", "")
+        address = _client_address(request)
+        if services.login_throttle_check(email=email, address=address):
+            form = self.get_form()
+            form.errors.clear()
+            return render(
+                request,
+                self.template_name,
+                {"form": self.form_class(request), "throttled": True},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        services.login_throttle_record_failure(
+            email=self.request.POST.get("username", ""), address=_client_address(self.request)
+        )
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        services.login_throttle_reset(
+            email=self.request.POST.get("username", ""), address=_client_address(self.request)
+        )
+        response = super().form_valid(form)
+        user = form.get_user()
+        response.set_cookie("django_language", user.language, samesite="Lax")
+        return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "portal/landing.html", {"countries": selectors.member_countries()})
+    context = {
+        "attention": selectors.dashboard_attention(user=request.user),
+        "member_countries": selectors.member_countries(),
+    }
+    return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("portal:profile")
+        response.set_cookie("django_language", user.language, samesite="Lax")
+        return response
+    return render(
+        request, "portal/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch language; a logged-in user's preference is saved too."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or reverse("portal:home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("portal:home")
+    response = HttpResponseRedirect(next_url)
+    if language not in ("en", "es"):
+        messages.error(request, _("That language is not available."))
+        return response
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie("django_language", language, samesite="Lax", max_age=365 * 24 * 3600)
+    return response
+
+
+@login_required
+def country_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/country_list.html", {"countries": selectors.member_countries()})
+
+
+@login_required
+def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    context = {
+        "country": country,
+        "regions": selectors.country_regions(country=country),
+        "can_view_unpublished": permissions.can_view_unpublished(request.user, country),
+        "can_edit": permissions.can_edit_sheet(request.user, country),
+    }
+    return render(request, "portal/country_detail.html", context)
+
+
+@login_required
+def country_workspace(request: HttpRequest, iso3: str) -> HttpResponse:
+    """The country's own working area: unpublished sheets; only its offices and the coordinator."""
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    if not permissions.can_view_unpublished(request.user, country):
+        raise PermissionDenied(_("This is another country's working area."))
+    return render(request, "portal/country_workspace.html", {"country": country})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    ok, body = selectors.health_status()
+    body["status"] = "ok" if ok else "error"
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,156 @@
+"""Shared fixtures: users of every role for two countries, and the services check."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from portal.models import Organisation, User
+from tests.factories import AgencyFactory, CountryFactory, OrganisationFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+@dataclass
+class Cast:
+    """Two member countries (A = own, B = other), an agency, and a user of every role."""
+
+    country_a: object
+    country_b: object
+    agency: object
+    other_agency: object
+    users: dict[str, User]
+
+
+@pytest.fixture
+def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+    country_a = CountryFactory(
+        iso3="KAZ", iso2="KZ", m49="398", name_en="Kazakhstan", name_es="Kazajstán", cis=True
+    )
+    country_b = CountryFactory(
+        iso3="KGZ", iso2="KG", m49="417", name_en="Kyrgyzstan", name_es="Kirguistán", cis=True
+    )
+    agency = AgencyFactory(code="UNICEF")
+    other_agency = AgencyFactory(code="WHO")
+    nso_a = OrganisationFactory(name="NSO A", country=country_a)
+    nso_b = OrganisationFactory(name="NSO B", country=country_b)
+    agency_org = OrganisationFactory(
+        name="UNICEF data", kind=Organisation.Kind.AGENCY, country=None, agency=agency
+    )
+    secretariat = OrganisationFactory(
+        name="Secretariat", kind=Organisation.Kind.SECRETARIAT, country=None
+    )
+    users = {
+        "focal_point": UserFactory(
+            email="fp.a@example.org", role=User.Role.COUNTRY_FOCAL_POINT, organisation=nso_a
+        ),
+        "member": UserFactory(
+            email="member.a@example.org", role=User.Role.COUNTRY_MEMBER, organisation=nso_a
+        ),
+        "focal_point_b": UserFactory(
+            email="fp.b@example.org", role=User.Role.COUNTRY_FOCAL_POINT, organisation=nso_b
+        ),
+        "agency_focal_point": UserFactory(
+            email="agency@example.org", role=User.Role.AGENCY_FOCAL_POINT, organisation=agency_org
+        ),
+        "coordinator": UserFactory(
+            email="coord@example.org", role=User.Role.COORDINATOR, organisation=secretariat
+        ),
+        "observer": UserFactory(
+            email="observer@example.org", role=User.Role.OBSERVER, organisation=secretariat
+        ),
+        "disabled_focal_point": UserFactory(
+            email="disabled@example.org",
+            role=User.Role.COUNTRY_FOCAL_POINT,
+            organisation=nso_a,
+            is_active=False,
+        ),
+    }
+    return Cast(country_a, country_b, agency, other_agency, users)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def _broker_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """A real Celery worker process over Redis, on the test database.
+
+    Skipped only on the embedded default (no broker configured: tasks run in-process);
+    a configured broker that cannot be reached fails the tests.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("embedded default: no broker configured, tasks run in-process")
+    if not _broker_reachable(settings.CELERY_BROKER_URL):
+        pytest.fail(f"Celery broker {settings.CELERY_BROKER_URL} is not reachable")
+    if connection.vendor == "sqlite":
+        pytest.fail(
+            "a real worker needs a shared database (PostgreSQL), not SQLite's in-memory test database"
+        )
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+    }
+    name = f"pytest-{uuid.uuid4().hex[:8]}@%h"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-l",
+            "WARNING",
+            "-c",
+            "2",
+            "-n",
+            name,
+        ],
+        env=env,
+    )
+    from portal.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {proc.returncode}")
+        replies = app.control.ping(timeout=1.0) or []
+        if any(name.split("@")[0] in key for reply in replies for key in reply):
+            break
+    else:
+        proc.kill()
+        pytest.fail("the Celery worker did not answer within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
