@@ -21,6 +21,7 @@ setup: $(STAMP)
 	@$(MANAGE) compile_translations
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) load_reference > /dev/null
+	@$(MANAGE) load_indicators > /dev/null
 	@$(MANAGE) load_demo --quiet-logins
 
 run: setup

@@ -171,3 +171,8 @@ LOGGING = {
 }
 
 PORTAL_DEMO_PASSWORD = env("PORTAL_DEMO_PASSWORD", default="demo-portal-2026")
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# SQLite cannot enforce UniqueConstraint(nulls_distinct=False); the services check duplicates
+# before storing, and PostgreSQL (production) enforces the constraint.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]

@@ -1,0 +1,132 @@
+"""Demo data sheets built from the real national data in `data/` (MIT licence, see data/README.md).
+
+Kazakhstan's sheet for the 2026 round is accepted (published); Kyrgyzstan's is submitted and
+awaits the coordinator's review; Chile has a draft. Idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from indicators import services
+from indicators.models import DataSheet, ReportingRound, StatisticalOperation
+from indicators.services.reference import indicators_load
+from portal.models import Country, User
+
+DATA = Path(settings.BASE_DIR) / "data"
+KAZ_FILES = [
+    "indicator_3-2-1.csv",
+    "indicator_3-2-2.csv",
+    "indicator_3-1-1.csv",
+    "indicator_1-2-1.csv",
+]
+KGZ_FILES = ["3.2.1.xml", "3.2.2.xml", "3.1.1.xml", "1.2.1.xml", "1.1.1.xml"]
+OPERATIONS = {
+    "KAZ": [
+        (
+            "Civil registration of births and deaths",
+            "civil_registration",
+            "Bureau of National Statistics",
+            "annual",
+        ),
+        (
+            "Household Budget Survey",
+            "household_survey",
+            "Bureau of National Statistics",
+            "quarterly",
+        ),
+    ],
+    "KGZ": [
+        (
+            "Vital statistics (civil registration)",
+            "civil_registration",
+            "National Statistical Committee",
+            "annual",
+        ),
+        (
+            "Integrated Household Living Standards Survey",
+            "household_survey",
+            "National Statistical Committee",
+            "annual",
+        ),
+    ],
+}
+
+
+def _focal_point(iso3: str) -> User | None:
+    return (
+        User.objects.filter(organisation__country__iso3=iso3, role=User.Role.COUNTRY_FOCAL_POINT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _coordinator() -> User | None:
+    return User.objects.filter(role=User.Role.COORDINATOR).order_by("pk").first()
+
+
+def _import(country: Country, round: ReportingRound, user: User, paths: list[Path]) -> DataSheet:
+    sheet = services.datasheet_create(country=country, round=round, user=user)
+    token = services.upload_stage(
+        sheet=sheet, user=user, files=[(p.name, p.read_bytes()) for p in paths]
+    )
+    preview = services.datasheet_import_preview(sheet=sheet, user=user, token=token)
+    if not preview.ok:
+        problems = "; ".join(
+            f"{p.file}:{p.row}: {p.column} {p.reason}" for p in preview.problems[:5]
+        )
+        raise RuntimeError(f"demo import of {country.iso3} failed: {problems}")
+    services.datasheet_import_apply(
+        sheet=sheet,
+        user=user,
+        token=token,
+        expected_lock_version=sheet.lock_version,
+        confirm_outliers=True,
+    )
+    return sheet
+
+
+def demo_load() -> None:
+    indicators_load()
+    round, _ = ReportingRound.objects.get_or_create(
+        code="2026",
+        defaults={
+            "name_en": "2026 round",
+            "name_es": "Ronda 2026",
+            "opens_on": datetime.date(2026, 3, 1),
+            "closes_on": datetime.date(2026, 12, 15),
+        },
+    )
+    for iso3, operations in OPERATIONS.items():
+        country = Country.objects.get(iso3=iso3)
+        for name, kind, institution, periodicity in operations:
+            StatisticalOperation.objects.get_or_create(
+                country=country,
+                name=name,
+                defaults={"kind": kind, "institution": institution, "periodicity": periodicity},
+            )
+    coordinator = _coordinator()
+    plans = [
+        ("KAZ", DATA / "kazakhstan-open-sdg" / "data", KAZ_FILES, "accept"),
+        ("KGZ", DATA / "kyrgyzstan-sdmx" / "data", KGZ_FILES, "submit"),
+        ("CHL", None, [], "draft"),
+    ]
+    for iso3, folder, names, goal in plans:
+        country = Country.objects.get(iso3=iso3)
+        user = _focal_point(iso3)
+        if user is None or DataSheet.objects.filter(country=country, round=round).exists():
+            continue
+        with transaction.atomic():
+            if folder is None:
+                services.datasheet_create(country=country, round=round, user=user)
+                continue
+            sheet = _import(country, round, user, [folder / name for name in names])
+            services.datasheet_submit(sheet=sheet, user=user)
+            if goal == "accept" and coordinator is not None:
+                services.datasheet_accept(
+                    sheet=sheet, user=coordinator, comment="Checked against the 2025 round."
+                )

@@ -1,0 +1,89 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in files]
+
+
+FORMAT_CHOICES = [
+    ("", _("Recognise from the content")),
+    ("xlsx", _("Portal Excel template")),
+    ("csv", _("CSV (portal columns)")),
+    ("opensdg", _("Open SDG CSV (one file per indicator)")),
+    ("sdmx", _("SDMX-ML data message")),
+]
+
+
+class UploadForm(forms.Form):
+    data_files = MultipleFileField(
+        label=_("Files"), help_text=_("One or several files; each at most the upload limit.")
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, required=False)
+    indicator = forms.CharField(
+        label=_("Indicator code"),
+        required=False,
+        max_length=32,
+        help_text=_("Only for Open SDG files whose name does not say the indicator, e.g. 3.2.1."),
+    )
+
+    def clean_data_files(self):  # type: ignore[no-untyped-def]
+        files = self.cleaned_data["data_files"]
+        limit = settings.PORTAL_MAX_UPLOAD_BYTES
+        for upload in files:
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    _("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
+                    % {
+                        "name": upload.name,
+                        "size": round(upload.size / 2**20, 1),
+                        "limit": round(limit / 2**20, 1),
+                    }
+                )
+        if len(files) > 100:
+            raise forms.ValidationError(_("Send at most 100 files at once."))
+        return files
+
+
+class ConfirmImportForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    format = forms.CharField(widget=forms.HiddenInput, required=False)
+    indicator = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_outliers = forms.BooleanField(
+        label=_("I checked the values flagged as large changes: they are correct."), required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept and publish")), ("return", _("Return with comments"))],
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment to the focal point"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error(
+                "comment", _("Say what needs to change: a comment is required to return a sheet.")
+            )
+        return data

@@ -1,0 +1,303 @@
+"""The portal's Excel template: a safe reader and the writer of the downloadable template."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ._common import Collector, TooManyRows, cell_text, msg
+from .csvfmt import read_opensdg
+from .detect import is_opensdg_header
+from .portal import PORTAL_COLUMNS, add_portal_row, format_disaggregation, map_header
+from .types import ParsedRow
+
+DATA_SHEET = "Data"
+MAX_UNCOMPRESSED = 200 * 2**20
+MAX_RATIO = 200
+RATIO_CHECK_ABOVE = 5 * 2**20
+MAX_MEMBERS = 5000
+EMPTY_ROWS_STOP = 1000
+NATURE_CODES = ("C", "CA", "E", "G", "M", "N", "_X")
+
+
+# -- the ZIP container ------------------------------------------------------------------
+def _not_a_workbook(names: set[str]) -> Any:
+    if "content.xml" in names or "mimetype" in names:
+        return _("This is an OpenDocument file. Save it as an Excel .xlsx workbook.")
+    if "word/document.xml" in names:
+        return _("This is a Word document, not a workbook.")
+    return _("This ZIP archive is not an Excel workbook.")
+
+
+def _is_bomb(infos: Sequence[zipfile.ZipInfo]) -> bool:
+    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        return True
+    return any(
+        i.file_size > RATIO_CHECK_ABOVE and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+        for i in infos
+    )
+
+
+def check_zip(col: Collector, data: bytes) -> bool:
+    """Refuse damaged archives, ZIP bombs, non-workbooks and workbooks with macros."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if _is_bomb(infos):
+                col.problem(
+                    None, "", "", _("The workbook expands to too much data to be read safely.")
+                )
+                return False
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                col.problem(None, "", "", _not_a_workbook(names))
+                return False
+            types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        col.problem(None, "", "", msg(_("The workbook is damaged: %(error)s"), error=str(exc)))
+        return False
+    macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+    if macros or b"macroenabled" in types.lower():
+        col.problem(
+            None,
+            "",
+            "",
+            _("The workbook contains macros. Save it as a plain .xlsx workbook without macros."),
+        )
+        return False
+    return True
+
+
+# -- reading ----------------------------------------------------------------------------
+def _is_formula(cell: object) -> bool:
+    if isinstance(cell, str):
+        return cell.startswith("=")
+    return type(cell).__name__ in {"ArrayFormula", "DataTableFormula"}
+
+
+def _formulas(col: Collector, row: int, cells: Sequence[object], header: Sequence[object]) -> bool:
+    from openpyxl.utils import get_column_letter
+
+    found = False
+    for i, cell in enumerate(cells):
+        if cell is not None and _is_formula(cell):
+            name = header[i] if i < len(header) and header[i] is not None else ""
+            col.problem(
+                row,
+                str(name) or get_column_letter(i + 1),
+                str(getattr(cell, "text", cell)),
+                msg(
+                    _("Cell %(cell)s holds a formula. Paste the values only."),
+                    cell=f"{get_column_letter(i + 1)}{row}",
+                ),
+            )
+            found = True
+    return found
+
+
+def _is_empty(cells: Sequence[object]) -> bool:
+    if cells.count(None) == len(cells):
+        return True
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _records(
+    col: Collector, rows: Iterator[Sequence[object]], header: Sequence[object]
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """(row number, cells) of rows that are neither blank nor formulas; stops at a long blank run."""
+    empty_run = 0
+    for rownum, cells in enumerate(rows, start=2):
+        if _is_empty(cells):
+            empty_run += 1
+            if empty_run >= EMPTY_ROWS_STOP:
+                break
+            continue
+        col.skipped_blank += empty_run
+        empty_run = 0
+        col.count_row(rownum)
+        if not _formulas(col, rownum, cells, header):
+            yield rownum, cells
+    col.skipped_blank += empty_run
+
+
+def _read_template(
+    col: Collector,
+    header: Sequence[object],
+    rows: Iterator[Sequence[object]],
+    indicator: str | None,
+) -> None:
+    index = map_header(col, header)
+    if index is None:
+        return
+    for rownum, cells in _records(col, rows, header):
+        values = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
+        add_portal_row(col, rownum, values, indicator=indicator)
+
+
+def _read_book(col: Collector, book: Any, indicator: str | None) -> None:
+    sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    names = [cell_text(h) for h in header]
+    if DATA_SHEET in book.sheetnames:
+        _read_template(col, header, rows, indicator)
+    elif is_opensdg_header(names):
+        col.notes.append(_("The first sheet was read as an Open SDG table (Year, ..., Value)."))
+        read_opensdg(col, header, _records(col, rows, header), indicator)
+    elif "Parameters" in book.sheetnames:
+        col.problem(
+            None,
+            "",
+            ", ".join(book.sheetnames),
+            _(
+                "This is an SDMX Converter workbook, not the portal's template. Convert it to an SDMX-ML message, or copy the values into the portal's Excel template."
+            ),
+        )
+    else:
+        col.problem(
+            None,
+            "",
+            ", ".join(book.sheetnames),
+            _("The workbook has no sheet named Data. Use the portal's Excel template."),
+        )
+
+
+def parse_xlsx(col: Collector, data: bytes, indicator: str | None) -> None:
+    if not check_zip(col, data):
+        return
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
+        col.problem(None, "", "", msg(_("The workbook cannot be read: %(error)s"), error=str(exc)))
+        return
+    try:
+        _read_book(col, book, indicator)
+    except TooManyRows:
+        return
+    except Exception as exc:  # a damaged sheet: report it, never a traceback
+        col.problem(None, "", "", msg(_("The workbook cannot be read: %(error)s"), error=str(exc)))
+    finally:
+        book.close()
+
+
+# -- writing ----------------------------------------------------------------------------
+README_LINES = (
+    "Data sheet template of the working-group portal",
+    "",
+    "Country: {country}",
+    "Round: {round}",
+    "",
+    "How to fill the Data sheet:",
+    "- One row per value. Keep the header row (row 1) as it is.",
+    "- indicator: the indicator code, as listed in the Indicators sheet (e.g. 3.2.1).",
+    "- area: blank for the national total, else the code of the subnational area.",
+    "- disaggregation: blank for the total, else DIMENSION=CODE pairs separated by ';' (e.g. SEX=F;AGE=Y0T4), with the codes of the global SDG code lists.",
+    "- year: a whole year (e.g. 2021). value: a number, with no thousands separator.",
+    "- unit: the unit (see the Indicators sheet). nature: C country data, CA country adjusted, E estimated, M modelled, G global monitoring data, N non-relevant, _X not available.",
+    "- source: the statistical operation or source. footnote: any note on the value.",
+    "- Type or paste values only: cells with formulas are refused, and so are workbooks with macros.",
+    "- Rows with an empty value are skipped. Reading stops after 1,000 empty rows in a row.",
+    "- Do not rename the Data sheet. Save as .xlsx.",
+)
+
+
+def _text_cell(sheet: Any, value: object) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+    cell = WriteOnlyCell(sheet, value=text or None)
+    if text:
+        cell.data_type = "s"  # never a formula, even when the text starts with "="
+    return cell
+
+
+def _row_values(sheet: Any, row: Mapping[str, Any] | ParsedRow) -> list[Any]:
+    data: Mapping[str, Any] = (
+        {name: getattr(row, name) for name in ParsedRow.__slots__}
+        if isinstance(row, ParsedRow)
+        else row
+    )
+    cells: list[Any] = []
+    for name in PORTAL_COLUMNS:
+        value = data.get(name)
+        if name == "disaggregation":
+            value = format_disaggregation(value or ())
+        if name in {"year", "value"} and isinstance(value, int | float):
+            cells.append(value)
+        else:
+            cells.append(_text_cell(sheet, value))
+    return cells
+
+
+def _add_validations(sheet: Any, n_indicators: int) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    last = max(n_indicators + 1, 2)
+    checks = [
+        (
+            DataValidation(type="list", formula1=f"=Indicators!$A$2:$A${last}", allow_blank=True),
+            "A",
+        ),
+        (
+            DataValidation(
+                type="whole", operator="between", formula1="1900", formula2="2100", allow_blank=True
+            ),
+            "D",
+        ),
+        (
+            DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="-1E+300",
+                formula2="1E+300",
+                allow_blank=True,
+            ),
+            "E",
+        ),
+        (
+            DataValidation(
+                type="list", formula1='"' + ",".join(NATURE_CODES) + '"', allow_blank=True
+            ),
+            "G",
+        ),
+    ]
+    for validation, column in checks:
+        validation.add(f"{column}2:{column}1048576")
+        sheet.data_validations.append(validation)
+
+
+def write_template(
+    path_or_buffer: str | IO[bytes] | Any,
+    rows: Iterable[Mapping[str, Any] | ParsedRow],
+    *,
+    country_name: str,
+    round_name: str,
+    indicators: Iterable[tuple[str, str, str]],
+) -> None:
+    """Write the Excel template: Data (header + rows), README, Indicators (code, name, unit)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    data = book.create_sheet(DATA_SHEET)
+    readme = book.create_sheet("README")
+    listing = book.create_sheet("Indicators")
+    listing.append(["code", "name", "unit"])
+    count = 0
+    for code, name, unit in indicators:
+        listing.append([_text_cell(listing, v) for v in (code, name, unit)])
+        count += 1
+    for line in README_LINES:
+        readme.append([_text_cell(readme, line.format(country=country_name, round=round_name))])
+    data.freeze_panes = "A2"
+    _add_validations(data, count)
+    data.append(list(PORTAL_COLUMNS))
+    for row in rows:
+        data.append(_row_values(data, row))
+    book.save(path_or_buffer)

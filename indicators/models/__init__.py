@@ -1,0 +1,29 @@
+"""Indicators, data sheets and their observations, the operations catalogue, international series."""
+
+from indicators.models.catalogue import InformationFlow, StatisticalOperation
+from indicators.models.definitions import AreaCodeMapping, Indicator, SeriesCodeMapping
+from indicators.models.international import InternationalObservation, InternationalRelease
+from indicators.models.sheets import (
+    DataSheet,
+    Observation,
+    ReportingRound,
+    SheetEvent,
+    UploadedFile,
+    ValueComment,
+)
+
+__all__ = [
+    "AreaCodeMapping",
+    "DataSheet",
+    "Indicator",
+    "InformationFlow",
+    "InternationalObservation",
+    "InternationalRelease",
+    "Observation",
+    "ReportingRound",
+    "SeriesCodeMapping",
+    "SheetEvent",
+    "StatisticalOperation",
+    "UploadedFile",
+    "ValueComment",
+]

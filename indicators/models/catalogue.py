@@ -1,0 +1,89 @@
+"""The statistical operations behind national figures, and how each indicator's figures flow."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Agency, Country, TimeStampedModel
+
+
+class StatisticalOperation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CENSUS = "census", _("census")
+        HOUSEHOLD_SURVEY = "household_survey", _("household survey")
+        ENTERPRISE_SURVEY = "enterprise_survey", _("enterprise survey")
+        ADMINISTRATIVE = "administrative", _("administrative register")
+        CIVIL_REGISTRATION = "civil_registration", _("civil registration and vital statistics")
+        ESTIMATE = "estimate", _("estimate or model")
+        OTHER = "other", _("other")
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.CASCADE, related_name="operations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    institution = models.CharField(_("producing institution"), max_length=200)
+    periodicity = models.CharField(_("periodicity"), max_length=60, blank=True)
+    last_round = models.CharField(_("last round"), max_length=20, blank=True)
+    next_round = models.CharField(_("next round"), max_length=20, blank=True)
+    subnational_level = models.CharField(
+        _("subnational level of representativeness"), max_length=120, blank=True
+    )
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", verbose_name=_("indicators it produces"), blank=True
+    )
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("statistical operation")
+        verbose_name_plural = _("statistical operations")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="unique_operation_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InformationFlow(TimeStampedModel):
+    class Method(models.TextChoices):
+        COUNTRY_DATA = "country_data", _("country data, as reported")
+        ADJUSTED = "adjusted", _("country data, adjusted")
+        ESTIMATED = "estimated", _("estimated")
+        MODELLED = "modelled", _("modelled")
+        GLOBAL_MONITORING = "global_monitoring", _("global monitoring data")
+
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        related_name="information_flows",
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE
+    )
+    national_producer = models.CharField(_("national producer"), max_length=200)
+    custodian = models.ForeignKey(
+        Agency,
+        verbose_name=_("international custodian agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    method = models.CharField(
+        _("how the international figure is produced"), max_length=20, choices=Method.choices
+    )
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["country", "indicator"]
+        verbose_name = _("information flow")
+        verbose_name_plural = _("information flows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "indicator"], name="unique_flow_per_country_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country.iso3} {self.indicator.code}"

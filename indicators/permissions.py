@@ -1,0 +1,41 @@
+"""Who may do what with data sheets, international series and reports; built on portal's checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from portal import permissions as base
+
+if TYPE_CHECKING:
+    from indicators.models import DataSheet
+    from portal.models import Agency, Country
+    from portal.permissions import AnyUser
+
+
+def can_edit_country_sheets(user: AnyUser, country: Country) -> bool:
+    """Create, import into, edit and submit: the country's focal point only."""
+    return base.can_edit_sheet(user, country)
+
+
+def can_view_sheet(user: AnyUser, sheet: DataSheet) -> bool:
+    """Accepted versions are published to every member; the rest only to the country and the coordinator."""
+    if sheet.status == "accepted":
+        return base.can_view_published(user)
+    return base.can_view_unpublished(user, sheet.country)
+
+
+def can_view_country_sheets(user: AnyUser, country: Country) -> bool:
+    return base.can_view_published(user)
+
+
+def can_review(user: AnyUser) -> bool:
+    return base.can_review_sheets(user)
+
+
+def can_load_international(user: AnyUser, agency: Agency | None = None) -> bool:
+    return base.can_load_international(user, agency)
+
+
+def can_manage_catalogue(user: AnyUser, country: Country) -> bool:
+    """The statistical-operations catalogue and information flows: the country's focal point, or the coordinator."""
+    return base.is_coordinator(user) or base.is_country_focal_point(user, country)

@@ -1,0 +1,174 @@
+"""Reads of the indicators app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from indicators import permissions
+from indicators.models import DataSheet, Indicator, Observation, ReportingRound
+from portal.models import Country, SubnationalArea, User
+from portal.selectors import AttentionItem
+
+
+def open_rounds() -> QuerySet[ReportingRound]:
+    return ReportingRound.objects.filter(is_open=True)
+
+
+def sheets_visible_to(*, user: User, country: Country | None = None) -> QuerySet[DataSheet]:
+    """Every sheet the user may see: published ones, plus the unpublished ones of their own country."""
+    sheets = DataSheet.objects.select_related("country", "round", "submitted_by", "reviewed_by")
+    if country is not None:
+        sheets = sheets.filter(country=country)
+    if permissions.can_review(user):
+        return sheets
+    own = user.country if user.is_authenticated else None
+    if own is not None and user.role in (User.Role.COUNTRY_FOCAL_POINT, User.Role.COUNTRY_MEMBER):
+        return sheets.filter(status=DataSheet.Status.ACCEPTED) | sheets.filter(country=own)
+    return sheets.filter(status=DataSheet.Status.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    country: Country
+    sheet: DataSheet | None
+    current: DataSheet | None
+
+
+def round_board(*, round: ReportingRound) -> list[BoardRow]:
+    """Every member country with its open sheet and its current accepted sheet in `round`."""
+    sheets = DataSheet.objects.filter(round=round).select_related("country").order_by("version")
+    latest: dict[int, DataSheet] = {}
+    current: dict[int, DataSheet] = {}
+    for sheet in sheets:
+        latest[sheet.country_id] = sheet
+        if sheet.is_current:
+            current[sheet.country_id] = sheet
+    countries = Country.objects.filter(is_member=True)
+    return [BoardRow(c, latest.get(c.pk), current.get(c.pk)) for c in countries]
+
+
+def sheet_observations(
+    *, sheet: DataSheet, indicator: Indicator | None = None
+) -> QuerySet[Observation]:
+    rows = sheet.observations.select_related(
+        "indicator", "area", "operation", "upload", "entered_by"
+    )
+    return rows.filter(indicator=indicator) if indicator is not None else rows
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    indicator: str
+    area: str
+    disaggregation: str
+    year: int
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed"
+
+
+def _values(sheet: DataSheet) -> dict[tuple[str, str, str, int], Decimal]:
+    rows = sheet.observations.values_list(
+        "indicator__code", "area__code", "disaggregation", "year", "value"
+    )
+    return {(i, a or "", d, y): v for i, a, d, y, v in rows}
+
+
+def sheet_diff(*, old: DataSheet, new: DataSheet) -> list[DiffRow]:
+    """Values added, changed or removed from `old` to `new`, in key order."""
+    before, after = _values(old), _values(new)
+    rows = [
+        DiffRow(*key, before.get(key), after.get(key))
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    ]
+    return rows
+
+
+def describe_keys(
+    keys: list[tuple[int, int | None, str, int]],
+) -> dict[tuple[int, int | None, str, int], str]:
+    """Readable labels for value keys (indicator code, area, disaggregation, year) in a preview."""
+    indicators = dict(
+        Indicator.objects.filter(pk__in={k[0] for k in keys}).values_list("pk", "code")
+    )
+    areas = dict(
+        SubnationalArea.objects.filter(pk__in={k[1] for k in keys if k[1]}).values_list(
+            "pk", "code"
+        )
+    )
+    labels = {}
+    for key in keys:
+        parts = [
+            indicators.get(key[0], "?"),
+            areas.get(key[1], _("national")) if key[1] else _("national"),
+        ]
+        if key[2]:
+            parts.append(key[2])
+        parts.append(str(key[3]))
+        labels[key] = " · ".join(parts)
+    return labels
+
+
+def attention_items(*, user: User) -> list[AttentionItem]:
+    """Dashboard lines: a focal point's drafts and returned sheets; the coordinator's review queue."""
+    items: list[AttentionItem] = []
+    if permissions.can_review(user):
+        waiting = DataSheet.objects.filter(status=DataSheet.Status.SUBMITTED).select_related(
+            "country", "round"
+        )
+        for sheet in waiting:
+            items.append(
+                AttentionItem(
+                    _("%(country)s: data sheet %(round)s v%(version)s awaits your review")
+                    % {
+                        "country": sheet.country.name,
+                        "round": sheet.round.name,
+                        "version": sheet.version,
+                    },
+                    reverse("indicators:sheet_detail", args=[sheet.pk]),
+                    level="warning",
+                )
+            )
+        return items
+    country = user.country
+    if country is None or not permissions.can_edit_country_sheets(user, country):
+        return items
+    for sheet in DataSheet.objects.filter(
+        country=country, status__in=DataSheet.EDITABLE
+    ).select_related("round"):
+        text = (
+            _("Data sheet %(round)s was returned to you with comments")
+            if sheet.status == DataSheet.Status.RETURNED
+            else _("Data sheet %(round)s is a draft: complete and submit it")
+        ) % {"round": sheet.round.name}
+        items.append(
+            AttentionItem(
+                text,
+                reverse("indicators:sheet_detail", args=[sheet.pk]),
+                level="warning" if sheet.status == DataSheet.Status.RETURNED else "info",
+            )
+        )
+    started = set(DataSheet.objects.filter(country=country).values_list("round_id", flat=True))
+    for round in open_rounds().exclude(pk__in=started):
+        items.append(
+            AttentionItem(
+                _("Reporting round %(round)s is open: start your data sheet")
+                % {"round": round.name},
+                reverse("indicators:index"),
+                level="info",
+            )
+        )
+    return items

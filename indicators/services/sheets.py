@@ -1,0 +1,622 @@
+"""The data-sheet lifecycle: create, import (preview, then apply), edit, submit, return, accept."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from indicators import permissions
+from indicators.imports.types import Problem
+from indicators.models import (
+    DataSheet,
+    Observation,
+    ReportingRound,
+    SheetEvent,
+    UploadedFile,
+    ValueComment,
+)
+from indicators.services.validation import Candidate, RowMapper
+from portal.models import Country, User
+
+Key = tuple[int, int | None, str, int]
+STAGING_SALT = "indicators.staged-upload"
+
+
+class StaleSheetError(ValidationError):
+    """Someone else changed the sheet since this form was opened."""
+
+
+def _stale() -> StaleSheetError:
+    return StaleSheetError(
+        _(
+            "Someone else changed this data sheet since you opened it. Nothing was saved: "
+            "reload the page to see their changes, then make yours again."
+        )
+    )
+
+
+def _lock(sheet: DataSheet, expected_lock_version: int | None) -> DataSheet:
+    """Lock the row, refuse a stale form, and bump the edit counter."""
+    locked = DataSheet.objects.select_for_update().get(pk=sheet.pk)
+    if expected_lock_version is not None and locked.lock_version != expected_lock_version:
+        raise _stale()
+    DataSheet.objects.filter(pk=sheet.pk).update(lock_version=F("lock_version") + 1)
+    locked.lock_version += 1
+    return locked
+
+
+def _event(
+    sheet: DataSheet,
+    kind: str,
+    user: User | None,
+    *,
+    address: str | None = None,
+    upload: UploadedFile | None = None,
+    comment: str = "",
+    details: dict | None = None,
+) -> SheetEvent:
+    return SheetEvent.objects.create(
+        sheet=sheet,
+        kind=kind,
+        actor=user,
+        address=address,
+        upload=upload,
+        comment=comment,
+        details=details or {},
+    )
+
+
+# --- creating ---------------------------------------------------------------------------
+
+
+def datasheet_create(
+    *, country: Country, round: ReportingRound, user: User, address: str | None = None
+) -> DataSheet:
+    """Open a draft for `country` in `round`, starting from the current accepted values.
+
+    Raises PermissionDenied for anyone but the country's focal point, ValidationError when an
+    open sheet already exists or the round is closed.
+    """
+    if not permissions.can_edit_country_sheets(user, country):
+        raise PermissionDenied(_("Only the country's focal point can open a data sheet."))
+    if not round.is_open:
+        raise ValidationError(_("The reporting round %(round)s is closed.") % {"round": round.name})
+    with transaction.atomic():
+        Country.objects.select_for_update().filter(pk=country.pk).first()
+        existing = DataSheet.objects.filter(
+            country=country, round=round, status__in=DataSheet.OPEN
+        ).first()
+        if existing is not None:
+            raise ValidationError(
+                _("An open data sheet already exists for this round: version %(v)s.")
+                % {"v": existing.version}
+            )
+        current = DataSheet.objects.filter(country=country, round=round, is_current=True).first()
+        last_version = (
+            DataSheet.objects.filter(country=country, round=round).aggregate(v=Max("version"))["v"]
+            or 0
+        )
+        sheet = DataSheet.objects.create(
+            country=country,
+            round=round,
+            version=last_version + 1,
+            supersedes=current,
+            created_by=user,
+        )
+        if current is not None:
+            _copy_observations(current, sheet)
+        _event(
+            sheet,
+            SheetEvent.Kind.CREATED,
+            user,
+            address=address,
+            details={"from_version": current.version if current else None},
+        )
+    return sheet
+
+
+def _copy_observations(source: DataSheet, target: DataSheet) -> None:
+    copies = []
+    for obs in source.observations.all().iterator(chunk_size=5000):
+        obs.pk = None
+        obs.sheet = target
+        copies.append(obs)
+    Observation.objects.bulk_create(copies, batch_size=5000)
+
+
+# --- importing: stage, preview, apply --------------------------------------------------
+
+
+@dataclass
+class DiffLine:
+    key: Key
+    old: Decimal | None
+    new: Decimal | None
+
+
+@dataclass
+class ImportPreview:
+    """What an upload would do; nothing of it is stored until `datasheet_import_apply`."""
+
+    token: str
+    files: list[str]
+    problems: list[Problem] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    added: list[DiffLine] = field(default_factory=list)
+    changed: list[DiffLine] = field(default_factory=list)
+    removed: list[DiffLine] = field(default_factory=list)
+    unchanged: int = 0
+    outliers: list[DiffLine] = field(default_factory=list)
+    not_tracked: dict[str, int] = field(default_factory=dict)
+    unknown_sources: set[str] = field(default_factory=set)
+    skipped_blank: int = 0
+    formats: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def upload_stage(*, sheet: DataSheet, user: User, files: Iterable[tuple[str, bytes]]) -> str:
+    """Keep uploaded files aside (not in the database) until the focal point confirms.
+
+    Returns a signed token naming the staged files, bound to this user and sheet.
+    """
+    folder = f"staging/{uuid.uuid4().hex}"
+    names = []
+    for index, (name, data) in enumerate(files):
+        safe = f"{index:02d}-{get_valid_filename(name)[-120:] or 'upload'}"
+        default_storage.save(f"{folder}/{safe}", ContentFile(data))
+        names.append((safe, name))
+    return signing.dumps(
+        {"folder": folder, "files": names, "user": user.pk, "sheet": sheet.pk}, salt=STAGING_SALT
+    )
+
+
+def _staged(token: str, *, sheet: DataSheet, user: User) -> tuple[str, list[tuple[str, str]]]:
+    try:
+        payload = signing.loads(token, salt=STAGING_SALT, max_age=24 * 3600)
+    except signing.BadSignature as exc:
+        raise ValidationError(
+            _("This upload expired or was not yours: upload the files again.")
+        ) from exc
+    if payload["user"] != user.pk or payload["sheet"] != sheet.pk:
+        raise ValidationError(_("This upload expired or was not yours: upload the files again."))
+    return payload["folder"], [tuple(pair) for pair in payload["files"]]
+
+
+def _current_values(sheet: DataSheet) -> dict[Key, Decimal]:
+    rows = sheet.observations.values_list(
+        "indicator_id", "area_id", "disaggregation", "year", "value"
+    )
+    return {(i, a, d, y): v for i, a, d, y, v in rows}
+
+
+def _accepted_values(sheet: DataSheet) -> dict[Key, Decimal]:
+    current = DataSheet.objects.filter(
+        country=sheet.country, round=sheet.round, is_current=True
+    ).first()
+    return _current_values(current) if current else {}
+
+
+def _outliers(
+    candidates: list[Candidate], previous: dict[Key, Decimal], factors: dict[int, float]
+) -> list[DiffLine]:
+    flagged = []
+    for candidate in candidates:
+        old = previous.get(candidate.key)
+        if old is None or old == 0 or candidate.value == 0:
+            continue
+        ratio = float(candidate.value / old)
+        factor = factors.get(candidate.indicator_id, 2.0)
+        if ratio > factor or ratio < 1 / factor:
+            flagged.append(DiffLine(candidate.key, old, candidate.value))
+    return flagged
+
+
+def datasheet_import_preview(
+    *,
+    sheet: DataSheet,
+    user: User,
+    token: str,
+    fmt: str | None = None,
+    indicator: str | None = None,
+    max_bytes: int | None = None,
+) -> ImportPreview:
+    """Parse, map and validate the staged files and compare them with the sheet; store nothing."""
+    from django.conf import settings
+
+    from indicators.imports import parse_upload
+    from indicators.models import Indicator
+
+    folder, names = _staged(token, sheet=sheet, user=user)
+    preview = ImportPreview(token=token, files=[original for _safe, original in names])
+    parsed_rows = []
+    for safe, original in names:
+        with default_storage.open(f"{folder}/{safe}", "rb") as handle:
+            result = parse_upload(
+                original,
+                handle.read(),
+                fmt,
+                indicator=indicator,
+                max_bytes=max_bytes or settings.PORTAL_MAX_UPLOAD_BYTES,
+            )
+        preview.formats.add(result.format)
+        preview.problems.extend(result.problems)
+        preview.skipped_blank += result.skipped_blank
+        parsed_rows.extend(result.rows)
+    mapped = RowMapper(country=sheet.country).map_rows(parsed_rows)
+    preview.problems.extend(mapped.problems)
+    preview.candidates = mapped.candidates
+    preview.not_tracked = mapped.not_tracked
+    preview.unknown_sources = mapped.unknown_sources
+    current = _current_values(sheet)
+    covered = {candidate.indicator_id for candidate in mapped.candidates}
+    incoming = {candidate.key: candidate.value for candidate in mapped.candidates}
+    for key, value in incoming.items():
+        if key not in current:
+            preview.added.append(DiffLine(key, None, value))
+        elif current[key] != value:
+            preview.changed.append(DiffLine(key, current[key], value))
+        else:
+            preview.unchanged += 1
+    preview.removed = [
+        DiffLine(k, v, None) for k, v in current.items() if k[0] in covered and k not in incoming
+    ]
+    factors = dict(Indicator.objects.filter(pk__in=covered).values_list("pk", "outlier_factor"))
+    preview.outliers = _outliers(mapped.candidates, _accepted_values(sheet), factors)
+    return preview
+
+
+def datasheet_import_apply(
+    *,
+    sheet: DataSheet,
+    user: User,
+    token: str,
+    expected_lock_version: int,
+    confirm_outliers: bool = False,
+    fmt: str | None = None,
+    indicator: str | None = None,
+    address: str | None = None,
+) -> ImportPreview:
+    """Store the staged upload: its values replace the sheet's values for the indicators it covers.
+
+    All or nothing: any problem, an unconfirmed outlier or a stale form raises ValidationError
+    and stores nothing.
+    """
+    if not permissions.can_edit_country_sheets(user, sheet.country):
+        raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
+    preview = datasheet_import_preview(
+        sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator
+    )
+    if not preview.ok:
+        raise ValidationError(_("The upload has problems; nothing was stored."))
+    if preview.outliers and not confirm_outliers:
+        raise ValidationError(
+            _("Some values changed a lot since the last accepted version: confirm them first.")
+        )
+    folder, names = _staged(token, sheet=sheet, user=user)
+    with transaction.atomic():
+        locked = _lock(sheet, expected_lock_version)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("This data sheet is %(status)s and cannot be changed.")
+                % {"status": locked.get_status_display()}
+            )
+        uploads = _store_uploads(folder, names, user, preview)
+        covered = {c.indicator_id for c in preview.candidates}
+        locked.observations.filter(indicator_id__in=covered).delete()
+        now = timezone.now()
+        Observation.objects.bulk_create(
+            [_observation(locked, c, uploads.get(c.file), user, now) for c in preview.candidates],
+            batch_size=5000,
+        )
+        for upload in uploads.values():
+            _event(
+                locked,
+                SheetEvent.Kind.UPLOADED,
+                user,
+                address=address,
+                upload=upload,
+                details={
+                    "added": len(preview.added),
+                    "changed": len(preview.changed),
+                    "removed": len(preview.removed),
+                    "unchanged": preview.unchanged,
+                    "not_tracked": preview.not_tracked,
+                },
+            )
+    transaction.on_commit(lambda: _unstage(folder, names))
+    sheet.refresh_from_db()
+    return preview
+
+
+def _unstage(folder: str, names: list[tuple[str, str]]) -> None:
+    for safe, _original in names:
+        default_storage.delete(f"{folder}/{safe}")
+
+
+def _store_uploads(
+    folder: str, names: list[tuple[str, str]], user: User, preview: ImportPreview
+) -> dict[str, UploadedFile]:
+    uploads = {}
+    fmt = ",".join(sorted(preview.formats))
+    for safe, original in names:
+        with default_storage.open(f"{folder}/{safe}", "rb") as handle:
+            data = handle.read()
+        upload = UploadedFile(
+            original_name=original[:255],
+            format=fmt[:12],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=user,
+        )
+        upload.file.save(
+            get_valid_filename(original)[-100:] or "upload", ContentFile(data), save=False
+        )
+        upload.save()
+        uploads[original] = upload
+    return uploads
+
+
+def _observation(
+    sheet: DataSheet, c: Candidate, upload: UploadedFile | None, user: User, now
+) -> Observation:  # type: ignore[no-untyped-def]
+    return Observation(
+        sheet=sheet,
+        indicator_id=c.indicator_id,
+        area_id=c.area_id,
+        disaggregation=c.disaggregation,
+        year=c.year,
+        value=c.value,
+        unit=c.unit,
+        nature=c.nature,
+        operation_id=c.operation_id,
+        source=c.source,
+        footnote=c.footnote,
+        upload=upload,
+        source_row=c.row,
+        entered_by=user,
+        entered_at=now,
+    )
+
+
+# --- editing values in the grid -------------------------------------------------------
+
+
+def observations_update(
+    *,
+    sheet: DataSheet,
+    user: User,
+    changes: dict[int, tuple[Decimal, str]],
+    expected_lock_version: int,
+    address: str | None = None,
+) -> int:
+    """Correct values of an editable sheet from the grid, all or nothing; returns how many changed.
+
+    `changes` maps observation id -> (value, footnote). The old values stay in the history.
+    """
+    if not permissions.can_edit_country_sheets(user, sheet.country):
+        raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
+    with transaction.atomic():
+        locked = _lock(sheet, expected_lock_version)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("This data sheet is %(status)s and cannot be changed.")
+                % {"status": locked.get_status_display()}
+            )
+        observations = locked.observations.select_related("indicator").in_bulk(list(changes))
+        if len(observations) != len(changes):
+            raise ValidationError(_("Some of these values are not in this data sheet."))
+        changed = 0
+        for obs_id, (value, footnote) in changes.items():
+            obs = observations[obs_id]
+            if obs.value == value and obs.footnote == footnote:
+                continue
+            _observation_change(locked, obs, value, footnote, user, address)
+            changed += 1
+    return changed
+
+
+def _observation_change(
+    locked: DataSheet,
+    obs: Observation,
+    value: Decimal,
+    footnote: str,
+    user: User,
+    address: str | None,
+) -> None:
+    indicator = obs.indicator
+    low, high = indicator.value_min, indicator.value_max
+    if (low is not None and value < Decimal(str(low))) or (
+        high is not None and value > Decimal(str(high))
+    ):
+        raise ValidationError(
+            _("%(code)s %(year)s: out of range, values must lie between %(low)s and %(high)s")
+            % {"code": indicator.code, "year": obs.year, "low": low, "high": high}
+        )
+    old_value, old_footnote = obs.value, obs.footnote
+    obs.value, obs.footnote, obs.entered_by, obs.entered_at, obs.upload, obs.source_row = (
+        value,
+        footnote,
+        user,
+        timezone.now(),
+        None,
+        None,
+    )
+    obs.save(
+        update_fields=["value", "footnote", "entered_by", "entered_at", "upload", "source_row"]
+    )
+    _event(
+        locked,
+        SheetEvent.Kind.EDITED,
+        user,
+        address=address,
+        details={
+            "observation": obs.pk,
+            "indicator": indicator.code,
+            "year": obs.year,
+            "area": obs.area_id,
+            "disaggregation": obs.disaggregation,
+            "old_value": str(old_value),
+            "new_value": str(value),
+            "old_footnote": old_footnote,
+            "new_footnote": footnote,
+        },
+    )
+
+
+# --- submit, return, accept -----------------------------------------------------------
+
+
+def datasheet_submit(
+    *,
+    sheet: DataSheet,
+    user: User,
+    expected_lock_version: int | None = None,
+    address: str | None = None,
+) -> DataSheet:
+    """The focal point sends the sheet for review. Submitting twice is harmless."""
+    if not permissions.can_edit_country_sheets(user, sheet.country):
+        raise PermissionDenied(_("Only the country's focal point can submit this data sheet."))
+    with transaction.atomic():
+        locked = DataSheet.objects.select_for_update().get(pk=sheet.pk)
+        if locked.status == DataSheet.Status.SUBMITTED:
+            return locked
+        locked = _lock(sheet, expected_lock_version)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("This data sheet is %(status)s and cannot be submitted.")
+                % {"status": locked.get_status_display()}
+            )
+        if not locked.observations.exists():
+            raise ValidationError(
+                _("The data sheet has no values yet: import a file or enter values first.")
+            )
+        locked.status = DataSheet.Status.SUBMITTED
+        locked.submitted_by, locked.submitted_at = user, timezone.now()
+        locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+        event = _event(locked, SheetEvent.Kind.SUBMITTED, user, address=address)
+        _notify(event)
+    return locked
+
+
+def datasheet_return(
+    *,
+    sheet: DataSheet,
+    user: User,
+    comment: str,
+    value_comments: dict[int, str] | None = None,
+    address: str | None = None,
+) -> DataSheet:
+    """The coordinator sends the sheet back to the focal point, with comments."""
+    if not permissions.can_review(user):
+        raise PermissionDenied(_("Only the coordinator can review data sheets."))
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": _("Say what needs to change: a comment is required to return a sheet.")}
+        )
+    with transaction.atomic():
+        locked = _lock(sheet, None)
+        if locked.status != DataSheet.Status.SUBMITTED:
+            raise ValidationError(
+                _("Only a submitted sheet can be returned; this one is %(status)s.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.status = DataSheet.Status.RETURNED
+        locked.reviewed_by, locked.reviewed_at, locked.review_comment = (
+            user,
+            timezone.now(),
+            comment,
+        )
+        locked.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
+        )
+        ValueComment.objects.create(sheet=locked, author=user, text=comment)
+        valid_ids = set(
+            locked.observations.filter(pk__in=(value_comments or {}).keys()).values_list(
+                "pk", flat=True
+            )
+        )
+        ValueComment.objects.bulk_create(
+            [
+                ValueComment(sheet=locked, observation_id=obs_id, author=user, text=text)
+                for obs_id, text in (value_comments or {}).items()
+                if obs_id in valid_ids and text.strip()
+            ]
+        )
+        event = _event(locked, SheetEvent.Kind.RETURNED, user, address=address, comment=comment)
+        _notify(event)
+    return locked
+
+
+def datasheet_accept(
+    *, sheet: DataSheet, user: User, comment: str = "", address: str | None = None
+) -> DataSheet:
+    """The coordinator publishes the sheet: it becomes the current version and is locked for good."""
+    if not permissions.can_review(user):
+        raise PermissionDenied(_("Only the coordinator can review data sheets."))
+    with transaction.atomic():
+        locked = _lock(sheet, None)
+        if locked.status != DataSheet.Status.SUBMITTED:
+            raise ValidationError(
+                _("Only a submitted sheet can be accepted; this one is %(status)s.")
+                % {"status": locked.get_status_display()}
+            )
+        previous = (
+            DataSheet.objects.select_for_update()
+            .filter(country=locked.country, round=locked.round, is_current=True)
+            .first()
+        )
+        if previous is not None:
+            previous.is_current = False
+            previous.save(update_fields=["is_current", "updated_at"])
+            _event(
+                previous,
+                SheetEvent.Kind.SUPERSEDED,
+                user,
+                address=address,
+                details={"by_version": locked.version},
+            )
+        locked.status, locked.is_current = DataSheet.Status.ACCEPTED, True
+        locked.reviewed_by, locked.reviewed_at, locked.review_comment = (
+            user,
+            timezone.now(),
+            comment,
+        )
+        try:
+            locked.save(
+                update_fields=[
+                    "status",
+                    "is_current",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "review_comment",
+                    "updated_at",
+                ]
+            )
+        except IntegrityError as exc:
+            raise _stale() from exc
+        event = _event(locked, SheetEvent.Kind.ACCEPTED, user, address=address, comment=comment)
+        _notify(event)
+    return locked
+
+
+def _notify(event: SheetEvent) -> None:
+    from indicators.tasks import sheet_event_notify
+
+    event_id = event.pk
+    transaction.on_commit(lambda: sheet_event_notify.delay(event_id))

@@ -1,0 +1,277 @@
+"""From parsed rows to values the portal can store: map codes, then validate every row.
+
+Nothing here writes. One bad row makes the whole upload fail with every problem listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from indicators.imports.types import ParsedRow, Problem
+from indicators.models import AreaCodeMapping, Indicator, SeriesCodeMapping, StatisticalOperation
+from portal.models import Country
+
+CODELISTS = (
+    Path(__file__).resolve().parents[2] / "portal" / "fixtures" / "reference" / "sdmx_codelists.csv"
+)
+NATURE_CODES = {"C", "CA", "E", "M", "G", "N", "R", "P", "PE", "NA"}
+MAX_DIGITS = 20
+
+
+@cache
+def codelists() -> dict[str, frozenset[str]]:
+    """Dimension name -> allowed codes, from the global SDG code lists (CL_SEX -> SEX)."""
+    lists: dict[str, set[str]] = {}
+    with open(CODELISTS, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["codelist"].removeprefix("CL_")
+            lists.setdefault(name, set()).add(row["code"])
+    return {name: frozenset(codes) for name, codes in lists.items()}
+
+
+def disaggregation_key(pairs: tuple[tuple[str, str], ...]) -> str:
+    return ";".join(f"{dim}={code}" for dim, code in sorted(pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A validated value, ready to be stored."""
+
+    indicator_id: int
+    area_id: int | None
+    disaggregation: str
+    year: int
+    value: Decimal
+    unit: str
+    nature: str
+    operation_id: int | None
+    source: str
+    footnote: str
+    file: str
+    row: int
+
+    @property
+    def key(self) -> tuple[int, int | None, str, int]:
+        return (self.indicator_id, self.area_id, self.disaggregation, self.year)
+
+
+@dataclass
+class MappingResult:
+    candidates: list[Candidate] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    not_tracked: dict[str, int] = field(default_factory=dict)
+    unknown_sources: set[str] = field(default_factory=set)
+
+
+class RowMapper:
+    """Maps one country's parsed rows onto the portal's indicators, areas and code lists."""
+
+    def __init__(self, *, country: Country) -> None:
+        self.country = country
+        self.indicators = {ind.code: ind for ind in Indicator.objects.all()}
+        self.series = {m.code: m for m in SeriesCodeMapping.objects.select_related("indicator")}
+        self.national_codes = {"", country.iso3, country.iso2, country.m49, country.m49.lstrip("0")}
+        self.areas: dict[str, int | None] = {area.code: area.pk for area in country.areas.all()}
+        for mapping in AreaCodeMapping.objects.filter(country=country):
+            self.areas[mapping.code] = mapping.area_id
+        self.operations = {
+            op.name.casefold(): op.pk for op in StatisticalOperation.objects.filter(country=country)
+        }
+        self.codelists = codelists()
+
+    def problem(self, row: ParsedRow, column: str, value: object, reason: str) -> Problem:
+        return Problem(file=row.file, row=row.row, column=column, value=str(value), reason=reason)
+
+    def indicator_for(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
+        if row.indicator:
+            indicator = self.indicators.get(row.indicator)
+            if indicator is not None:
+                return indicator
+            if not row.series_code:
+                result.problems.append(
+                    self.problem(
+                        row,
+                        "indicator",
+                        row.indicator,
+                        _("unknown indicator: no indicator of the portal has this code"),
+                    )
+                )
+                return None
+        mapping = self.series.get(row.series_code)
+        if mapping is None:
+            label = row.series_code or row.indicator
+            result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
+            return None
+        return mapping.indicator
+
+    def area_for(self, row: ParsedRow) -> tuple[bool, int | None]:
+        if row.area in self.national_codes:
+            return True, None
+        if row.area in self.areas:
+            return True, self.areas[row.area]
+        return False, None
+
+    def check_value(
+        self, row: ParsedRow, indicator: Indicator, result: MappingResult
+    ) -> Decimal | None:
+        value = row.value
+        if value is None or not math.isfinite(value):
+            result.problems.append(
+                self.problem(row, "value", value, _("the value is not a finite number"))
+            )
+            return None
+        try:
+            decimal = Decimal(repr(value)).quantize(Decimal("1e-10"))
+        except InvalidOperation:
+            result.problems.append(
+                self.problem(row, "value", value, _("the value has too many digits"))
+            )
+            return None
+        if abs(decimal) >= Decimal(10) ** MAX_DIGITS:
+            result.problems.append(self.problem(row, "value", value, _("the value is too large")))
+            return None
+        low, high = indicator.value_min, indicator.value_max
+        if (low is not None and value < low) or (high is not None and value > high):
+            result.problems.append(
+                self.problem(
+                    row,
+                    "value",
+                    value,
+                    _(
+                        "out of range for %(code)s: values must lie between %(low)s and %(high)s %(unit)s"
+                    )
+                    % {
+                        "code": indicator.code,
+                        "low": low if low is not None else "-∞",
+                        "high": high if high is not None else "∞",
+                        "unit": indicator.unit_label,
+                    },
+                )
+            )
+            return None
+        return decimal
+
+    def check_codes(self, row: ParsedRow, indicator: Indicator, result: MappingResult) -> bool:
+        ok = True
+        for dimension, code in row.disaggregation:
+            allowed = self.codelists.get(dimension)
+            if allowed is not None and code not in allowed:
+                result.problems.append(
+                    self.problem(
+                        row,
+                        dimension,
+                        code,
+                        _("unknown code in the %(dimension)s code list") % {"dimension": dimension},
+                    )
+                )
+                ok = False
+        if (
+            row.nature
+            and row.nature not in NATURE_CODES
+            and row.nature not in self.codelists.get("NATURE", ())
+        ):
+            result.problems.append(
+                self.problem(row, "nature", row.nature, _("unknown SDMX NATURE code"))
+            )
+            ok = False
+        unit = row.unit or indicator.unit
+        if unit != indicator.unit:
+            result.problems.append(
+                self.problem(
+                    row,
+                    "unit",
+                    unit,
+                    _("%(code)s is measured in %(unit)s, not in this unit")
+                    % {"code": indicator.code, "unit": indicator.unit},
+                )
+            )
+            ok = False
+        if not indicator.first_year <= row.year <= indicator.last_year:
+            result.problems.append(
+                self.problem(
+                    row,
+                    "year",
+                    row.year,
+                    _("outside the years accepted for %(code)s (%(first)s to %(last)s)")
+                    % {
+                        "code": indicator.code,
+                        "first": indicator.first_year,
+                        "last": indicator.last_year,
+                    },
+                )
+            )
+            ok = False
+        return ok
+
+    def map_row(self, row: ParsedRow, result: MappingResult) -> Candidate | None:
+        indicator = self.indicator_for(row, result)
+        if indicator is None:
+            return None
+        known, area_id = self.area_for(row)
+        if not known:
+            result.problems.append(
+                self.problem(
+                    row,
+                    "area",
+                    row.area,
+                    _(
+                        "unknown area code for %(country)s: ask the secretariat to map it, or correct it"
+                    )
+                    % {"country": self.country.name},
+                )
+            )
+        value = self.check_value(row, indicator, result)
+        codes_ok = self.check_codes(row, indicator, result)
+        if not known or value is None or not codes_ok:
+            return None
+        operation_id = self.operations.get(row.source.casefold()) if row.source else None
+        if row.source and operation_id is None:
+            result.unknown_sources.add(row.source)
+        return Candidate(
+            indicator_id=indicator.pk,
+            area_id=area_id,
+            disaggregation=disaggregation_key(row.disaggregation),
+            year=row.year,
+            value=value,
+            unit=indicator.unit,
+            nature=row.nature,
+            operation_id=operation_id,
+            source=row.source[:300],
+            footnote=row.footnote,
+            file=row.file,
+            row=row.row,
+        )
+
+    def map_rows(self, rows: list[ParsedRow]) -> MappingResult:
+        """Map and validate every row; duplicates across files of one upload are problems too."""
+        result = MappingResult()
+        seen: dict[tuple[int, int | None, str, int], Candidate] = {}
+        for row in rows:
+            candidate = self.map_row(row, result)
+            if candidate is None:
+                continue
+            first = seen.get(candidate.key)
+            if first is not None:
+                result.problems.append(
+                    Problem(
+                        file=row.file,
+                        row=row.row,
+                        column="year",
+                        value=str(row.year),
+                        reason=_(
+                            "duplicate value: %(file)s row %(row)s has the same indicator, area, disaggregation and year"
+                        )
+                        % {"file": first.file, "row": first.row},
+                    )
+                )
+                continue
+            seen[candidate.key] = candidate
+            result.candidates.append(candidate)
+        return result

@@ -1,0 +1,17 @@
+"""Thin Celery tasks of the indicators app."""
+
+from celery import shared_task
+
+from indicators.services.notifications import sheet_event_notify_send
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def sheet_event_notify(self, event_id: int) -> int:  # type: ignore[no-untyped-def]
+    """E-mail the people a sheet event concerns; returns how many messages were sent."""
+    return sheet_event_notify_send(event_id=event_id)

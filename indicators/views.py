@@ -1,0 +1,393 @@
+"""Pages of the indicators app: data sheets, their review and history, indicators."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators import permissions, selectors, services
+from indicators.forms import ConfirmImportForm, ReviewForm, UploadForm
+from indicators.models import DataSheet, Indicator, ReportingRound
+from portal.models import Country
+from portal.typing import AuthedRequest
+
+
+def _address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _visible_sheet(request: HttpRequest, pk: int) -> DataSheet:
+    """A sheet the user may see, else 404: other countries' drafts do not even exist for them."""
+    sheet = get_object_or_404(
+        DataSheet.objects.select_related("country", "round", "supersedes"), pk=pk
+    )
+    if not permissions.can_view_sheet(request.user, sheet):
+        raise Http404
+    return sheet
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    rounds = list(ReportingRound.objects.all())
+    context: dict[str, object] = {"rounds": rounds, "can_review": permissions.can_review(user)}
+    if permissions.can_review(user):
+        round_code = request.GET.get("round")
+        selected = next((r for r in rounds if r.code == round_code), rounds[0] if rounds else None)
+        context["selected_round"] = selected
+        context["board"] = selectors.round_board(round=selected) if selected else []
+    country = user.country
+    if country is not None:
+        context["country"] = country
+        context["can_edit"] = permissions.can_edit_country_sheets(user, country)
+        my_sheets = list(selectors.sheets_visible_to(user=user, country=country))
+        context["my_sheets"] = my_sheets
+        started = {s.round_id for s in my_sheets if s.status in DataSheet.OPEN}
+        context["startable_rounds"] = [r for r in rounds if r.is_open and r.pk not in started]
+    context["published"] = selectors.sheets_visible_to(user=user).filter(is_current=True)[:50]
+    return render(request, "indicators/index.html", context)
+
+
+@login_required
+def indicator_list(request: AuthedRequest) -> HttpResponse:
+    indicators = Indicator.objects.select_related("custodian").prefetch_related("series_codes")
+    return render(request, "indicators/indicator_list.html", {"indicators": indicators})
+
+
+@login_required
+@require_POST
+def sheet_create(request: AuthedRequest) -> HttpResponse:
+    country = get_object_or_404(Country, iso3=request.POST.get("country", ""))
+    round = get_object_or_404(ReportingRound, code=request.POST.get("round", ""))
+    try:
+        sheet = services.datasheet_create(
+            country=country, round=round, user=request.user, address=_address(request)
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect("indicators:index")
+    messages.success(
+        request, _("Data sheet opened: version %(version)s.") % {"version": sheet.version}
+    )
+    return redirect("indicators:sheet_detail", pk=sheet.pk)
+
+
+@login_required
+def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    sheet = _visible_sheet(request, pk)
+    indicator_code = request.GET.get("indicator", "")
+    indicator = Indicator.objects.filter(code=indicator_code).first() if indicator_code else None
+    observations = selectors.sheet_observations(sheet=sheet, indicator=indicator)
+    covered = Indicator.objects.filter(observations__sheet=sheet).distinct()
+    can_edit = sheet.is_editable and permissions.can_edit_country_sheets(
+        request.user, sheet.country
+    )
+    context = {
+        "sheet": sheet,
+        "indicator": indicator,
+        "covered_indicators": covered,
+        "observations": observations[:500],
+        "observation_count": sheet.observations.count(),
+        "truncated": observations.count() > 500,
+        "can_edit": can_edit,
+        "can_review": permissions.can_review(request.user)
+        and sheet.status == DataSheet.Status.SUBMITTED,
+        "review_form": ReviewForm(),
+        "upload_form": UploadForm(),
+        "events": sheet.events.select_related("actor", "upload"),
+        "comments": sheet.comments.select_related("author", "observation__indicator"),
+        "versions": selectors.sheets_visible_to(user=request.user, country=sheet.country).filter(
+            round=sheet.round
+        ),
+    }
+    return render(request, "indicators/sheet_detail.html", context)
+
+
+@login_required
+@require_POST
+def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
+    sheet = _visible_sheet(request, pk)
+    if not permissions.can_edit_country_sheets(request.user, sheet.country):
+        raise PermissionDenied
+    changes: dict[int, tuple[Decimal, str]] = {}
+    problems = []
+    for key, raw in request.POST.items():
+        if not key.startswith("value-"):
+            continue
+        try:
+            obs_id = int(key.removeprefix("value-"))
+            value = Decimal(str(raw).strip().replace(",", "."))
+            if not value.is_finite():
+                raise InvalidOperation
+        except (ValueError, InvalidOperation):
+            problems.append(
+                _("“%(value)s” is not a number (row %(row)s).")
+                % {"value": raw[:40], "row": key.removeprefix("value-")}
+            )
+            continue
+        changes[obs_id] = (value, request.POST.get(f"footnote-{obs_id}", "")[:2000])
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect(request.POST.get("next") or sheet_url(sheet))
+    try:
+        lock_version = int(request.POST.get("lock_version", "-1"))
+        changed = services.observations_update(
+            sheet=sheet,
+            user=request.user,
+            changes=changes,
+            expected_lock_version=lock_version,
+            address=_address(request),
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect(request.POST.get("next") or sheet_url(sheet))
+    messages.success(request, _("%(count)s values saved.") % {"count": changed})
+    return redirect(request.POST.get("next") or sheet_url(sheet))
+
+
+def sheet_url(sheet: DataSheet) -> str:
+    from django.urls import reverse
+
+    return reverse("indicators:sheet_detail", args=[sheet.pk])
+
+
+@login_required
+def sheet_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Upload files, then show the preview: nothing is stored until the focal point confirms."""
+    sheet = _visible_sheet(request, pk)
+    if not (sheet.is_editable and permissions.can_edit_country_sheets(request.user, sheet.country)):
+        raise PermissionDenied(_("This data sheet cannot be changed."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request,
+            "indicators/sheet_upload.html",
+            {"sheet": sheet, "form": form},
+            status=400 if form.errors else 200,
+        )
+    files = [(upload.name, upload.read()) for upload in form.cleaned_data["data_files"]]
+    token = services.upload_stage(sheet=sheet, user=request.user, files=files)
+    fmt, indicator = form.cleaned_data["format"] or None, form.cleaned_data["indicator"] or None
+    preview = services.datasheet_import_preview(
+        sheet=sheet, user=request.user, token=token, fmt=fmt, indicator=indicator
+    )
+    confirm = ConfirmImportForm(
+        initial={
+            "token": token,
+            "lock_version": sheet.lock_version,
+            "format": fmt or "",
+            "indicator": indicator or "",
+        }
+    )
+    return _render_preview(request, sheet, preview, confirm, status=200 if preview.ok else 400)
+
+
+def _render_preview(
+    request: HttpRequest,
+    sheet: DataSheet,
+    preview: services.ImportPreview,
+    confirm: ConfirmImportForm,
+    status: int = 200,
+) -> HttpResponse:
+    keys = [
+        line.key for line in preview.added + preview.changed + preview.removed + preview.outliers
+    ]
+    labels = selectors.describe_keys(keys)
+    context = {
+        "sheet": sheet,
+        "preview": preview,
+        "confirm": confirm,
+        "added": [(labels[line.key], line) for line in preview.added[:300]],
+        "changed": [(labels[line.key], line) for line in preview.changed[:300]],
+        "removed": [(labels[line.key], line) for line in preview.removed[:300]],
+        "outliers": [(labels[line.key], line) for line in preview.outliers],
+        "problems": preview.problems[:1000],
+    }
+    return render(request, "indicators/sheet_preview.html", context, status=status)
+
+
+@login_required
+@require_POST
+def sheet_import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    sheet = _visible_sheet(request, pk)
+    if not permissions.can_edit_country_sheets(request.user, sheet.country):
+        raise PermissionDenied
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The confirmation form was incomplete: upload the files again."))
+        return redirect("indicators:sheet_upload", pk=sheet.pk)
+    data = form.cleaned_data
+    try:
+        preview = services.datasheet_import_apply(
+            sheet=sheet,
+            user=request.user,
+            token=data["token"],
+            expected_lock_version=data["lock_version"],
+            confirm_outliers=data["confirm_outliers"],
+            fmt=data["format"] or None,
+            indicator=data["indicator"] or None,
+            address=_address(request),
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        try:
+            preview = services.datasheet_import_preview(
+                sheet=sheet,
+                user=request.user,
+                token=data["token"],
+                fmt=data["format"] or None,
+                indicator=data["indicator"] or None,
+            )
+        except ValidationError:
+            return redirect("indicators:sheet_upload", pk=sheet.pk)
+        sheet.refresh_from_db()
+        form = ConfirmImportForm(initial={**data, "lock_version": sheet.lock_version})
+        return _render_preview(request, sheet, preview, form, status=409)
+    messages.success(
+        request,
+        _("Imported: %(added)s added, %(changed)s changed, %(removed)s removed.")
+        % {
+            "added": len(preview.added),
+            "changed": len(preview.changed),
+            "removed": len(preview.removed),
+        },
+    )
+    return redirect("indicators:sheet_detail", pk=sheet.pk)
+
+
+@login_required
+@require_POST
+def sheet_submit(request: AuthedRequest, pk: int) -> HttpResponse:
+    sheet = _visible_sheet(request, pk)
+    try:
+        services.datasheet_submit(
+            sheet=sheet,
+            user=request.user,
+            address=_address(request),
+            expected_lock_version=_int_or_none(request.POST.get("lock_version")),
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect("indicators:sheet_detail", pk=sheet.pk)
+    messages.success(
+        request, _("Submitted. The secretariat has been told; you will hear when it is reviewed.")
+    )
+    return redirect("indicators:sheet_detail", pk=sheet.pk)
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return -1
+
+
+@login_required
+@require_POST
+def sheet_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    sheet = _visible_sheet(request, pk)
+    if not permissions.can_review(request.user):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
+        return redirect("indicators:sheet_detail", pk=sheet.pk)
+    value_comments = {
+        int(key.removeprefix("value-comment-")): str(text)
+        for key, text in request.POST.items()
+        if key.startswith("value-comment-")
+        and key.removeprefix("value-comment-").isdigit()
+        and str(text).strip()
+    }
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.datasheet_accept(
+                sheet=sheet,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                address=_address(request),
+            )
+            messages.success(request, _("Accepted and published."))
+        else:
+            services.datasheet_return(
+                sheet=sheet,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                value_comments=value_comments,
+                address=_address(request),
+            )
+            messages.success(request, _("Returned to the focal point with your comments."))
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    return redirect("indicators:sheet_detail", pk=sheet.pk)
+
+
+@login_required
+def sheet_diff(request: AuthedRequest, pk: int, other: int) -> HttpResponse:
+    sheet, other_sheet = _visible_sheet(request, pk), _visible_sheet(request, other)
+    if (sheet.country_id, sheet.round_id) != (other_sheet.country_id, other_sheet.round_id):
+        raise Http404
+    old, new = sorted([sheet, other_sheet], key=lambda s: s.version)
+    rows = selectors.sheet_diff(old=old, new=new)
+    return render(request, "indicators/sheet_diff.html", {"old": old, "new": new, "rows": rows})
+
+
+@login_required
+def sheet_template(request: AuthedRequest, pk: int) -> FileResponse:
+    """The Excel template for this sheet's country and round, pre-filled with the sheet's values."""
+    from indicators.imports import write_template
+
+    sheet = _visible_sheet(request, pk)
+    rows = [
+        {
+            "indicator": o.indicator.code,
+            "area": o.area.code if o.area else "",
+            "disaggregation": o.disaggregation,
+            "year": o.year,
+            "value": float(o.value),
+            "unit": o.unit,
+            "nature": o.nature,
+            "source": o.source,
+            "footnote": o.footnote,
+        }
+        for o in selectors.sheet_observations(sheet=sheet)
+    ]
+    indicators = [(i.code, i.name, i.unit) for i in Indicator.objects.all()]
+    buffer = io.BytesIO()
+    write_template(
+        buffer,
+        rows,
+        country_name=sheet.country.name,
+        round_name=sheet.round.name,
+        indicators=indicators,
+    )
+    buffer.seek(0)
+    name = f"datasheet-{sheet.country.iso3}-{sheet.round.code}-v{sheet.version}.xlsx"
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,62 @@
+"""Every real file of ../shared/data imports, or is refused with row-level reasons."""
+
+from pathlib import Path
+
+import pytest
+
+from indicators.imports import parse_upload
+from indicators.services.validation import RowMapper
+from portal.models import Country
+from portal.services import reference_data_load
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+DATA = SHARED if SHARED.is_dir() else ROOT / "data"
+KAZ = sorted((DATA / "kazakhstan-open-sdg" / "data").glob("*.csv"))
+KGZ = sorted((DATA / "kyrgyzstan-sdmx" / "data").glob("*"))
+
+
+@pytest.fixture
+def world(db, indicators):  # type: ignore[no-untyped-def]
+    reference_data_load()
+    return {
+        "KAZ": RowMapper(country=Country.objects.get(iso3="KAZ")),
+        "KGZ": RowMapper(country=Country.objects.get(iso3="KGZ")),
+    }
+
+
+def _check(mapper: RowMapper, path: Path) -> tuple[int, int, int]:
+    result = parse_upload(path.name, path.read_bytes())
+    mapped = mapper.map_rows(result.rows)
+    problems = list(result.problems) + mapped.problems
+    for problem in problems:
+        assert problem.file == path.name
+        assert str(problem.reason).strip(), problem
+    return len(result.rows), len(mapped.candidates), len(problems)
+
+
+def test_every_kazakh_file(world):
+    assert len(KAZ) > 250
+    totals = [_check(world["KAZ"], path) for path in KAZ]
+    assert sum(rows for rows, _c, _p in totals) > 10_000
+    assert sum(cands for _r, cands, _p in totals) > 0
+
+
+def test_every_kyrgyz_file(world):
+    assert len(KGZ) > 100
+    totals = [_check(world["KGZ"], path) for path in KGZ]
+    assert sum(rows for rows, _c, _p in totals) > 5_000
+
+
+def test_kazakh_under_five_mortality_imports_cleanly(world):
+    rows, candidates, problems = _check(
+        world["KAZ"], DATA / "kazakhstan-open-sdg" / "data" / "indicator_3-2-1.csv"
+    )
+    assert problems == 0 and candidates == rows > 100
+
+
+def test_kyrgyz_under_five_mortality_imports_cleanly(world):
+    rows, candidates, problems = _check(
+        world["KGZ"], DATA / "kyrgyzstan-sdmx" / "data" / "3.2.1.xml"
+    )
+    assert (rows, candidates, problems) == (540, 540, 0)

@@ -1,0 +1,234 @@
+"""The data-sheet lifecycle through the services: import with preview, submit, return, accept, correct."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from indicators import selectors, services
+from indicators.models import DataSheet, Observation, SheetEvent
+from tests.indicators.conftest import PORTAL_CSV
+
+
+def _import(sheet, user, files, **kwargs):
+    token = services.upload_stage(sheet=sheet, user=user, files=files)
+    preview = services.datasheet_import_preview(sheet=sheet, user=user, token=token, **kwargs)
+    return token, preview
+
+
+def test_full_lifecycle_keeps_every_version(sheet_world, round_2026):
+    fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, preview = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    assert preview.ok, preview.problems
+    assert (len(preview.added), len(preview.changed), len(preview.removed)) == (4, 0, 0)
+    assert Observation.objects.count() == 0, "a preview stores nothing"
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    assert sheet.observations.count() == 4
+    obs = sheet.observations.get(year=2015)
+    assert (
+        obs.value == Decimal("14.6")
+        and obs.upload.original_name == "kaz.csv"
+        and obs.source_row == 2
+    )
+
+    services.datasheet_submit(sheet=sheet, user=fp)
+    services.datasheet_return(
+        sheet=sheet, user=coord, comment="2015 looks high", value_comments={obs.pk: "check"}
+    )
+    sheet.refresh_from_db()
+    assert sheet.status == DataSheet.Status.RETURNED
+    assert sheet.comments.filter(observation=obs).exists()
+    services.observations_update(
+        sheet=sheet,
+        user=fp,
+        changes={obs.pk: (Decimal("14.1"), "revised")},
+        expected_lock_version=sheet.lock_version,
+    )
+    services.datasheet_submit(sheet=sheet, user=fp)
+    services.datasheet_accept(sheet=sheet, user=coord)
+    sheet.refresh_from_db()
+    assert (sheet.status, sheet.is_current) == (DataSheet.Status.ACCEPTED, True)
+    kinds = list(sheet.events.values_list("kind", flat=True))
+    assert kinds == [
+        "created",
+        "uploaded",
+        "submitted",
+        "returned",
+        "edited",
+        "submitted",
+        "accepted",
+    ]
+    edited = sheet.events.get(kind="edited")
+    assert (edited.details["old_value"], edited.details["new_value"]) == ("14.6000000000", "14.1")
+
+    correction = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    assert (
+        correction.version == 2
+        and correction.supersedes == sheet
+        and correction.observations.count() == 4
+    )
+    corrected = correction.observations.get(year=2015, area=None, disaggregation="")
+    services.observations_update(
+        sheet=correction,
+        user=fp,
+        changes={corrected.pk: (Decimal("13.9"), "")},
+        expected_lock_version=correction.lock_version,
+    )
+    services.datasheet_submit(sheet=correction, user=fp)
+    services.datasheet_accept(sheet=correction, user=coord)
+    sheet.refresh_from_db()
+    assert sheet.is_current is False and sheet.observations.get(
+        year=2015, area=None, disaggregation=""
+    ).value == Decimal("14.1")
+    diff = selectors.sheet_diff(old=sheet, new=correction)
+    assert [(r.indicator, r.year, r.old, r.new) for r in diff] == [
+        ("3.2.1", 2015, Decimal("14.1"), Decimal("13.9"))
+    ]
+    assert sheet.events.filter(kind=SheetEvent.Kind.SUPERSEDED).exists()
+
+
+def test_every_bad_row_is_listed_and_nothing_is_stored(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    bad = (
+        "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n"
+        "9.9.9,,,2020,1,PT,,,\n"  # unknown indicator
+        "3.2.1,XXNOPE,,2020,10,PER_1000_LIVE_BIRTHS,,,\n"  # unknown area
+        "3.2.1,,,2020,abc,PER_1000_LIVE_BIRTHS,,,\n"  # not a number
+        "3.2.1,,,2019,-4,PER_1000_LIVE_BIRTHS,,,\n"  # negative rate
+        "3.2.1,,,2018,10,PT,,,\n"  # wrong unit
+        "3.2.1,,SEX=Q,2017,10,PER_1000_LIVE_BIRTHS,,,\n"  # unknown code
+        "3.2.1,,,1900,10,PER_1000_LIVE_BIRTHS,,,\n"  # year out of range
+        "3.2.1,,,2016,10,PER_1000_LIVE_BIRTHS,,,\n"
+        "3.2.1,,,2016,11,PER_1000_LIVE_BIRTHS,,,\n"  # duplicate
+        "1.1.1,,,2016,120,PT,,,\n"  # percentage over 100
+    )
+    token, preview = _import(sheet, fp, [("bad.csv", bad.encode())])
+    reasons = {(p.row, p.column): str(p.reason) for p in preview.problems}
+    assert not preview.ok
+    for row, column in [
+        (2, "indicator"),
+        (3, "area"),
+        (4, "value"),
+        (5, "value"),
+        (6, "unit"),
+        (7, "SEX"),
+        (8, "year"),
+        (11, "value"),
+    ]:
+        assert (row, column) in reasons, (row, column, reasons)
+    assert any(
+        row == 10 and "same observation" in reason for (row, _c), reason in reasons.items()
+    ), reasons
+    with pytest.raises(ValidationError):
+        services.datasheet_import_apply(
+            sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+        )
+    assert Observation.objects.count() == 0
+
+
+def test_series_not_tracked_are_listed_not_errors(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    csv = "Year,SERIES,Value\n2020,XX_UNKNOWN_SERIES,4\n"
+    _, preview = _import(sheet, fp, [("indicator_99-1-1.csv", csv.encode())], fmt="opensdg")
+    assert preview.ok, preview.problems
+    assert sum(preview.not_tracked.values()) == 1
+
+
+def test_second_editor_with_a_stale_form_is_refused(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    opened_at = sheet.lock_version
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=opened_at
+    )
+    obs = sheet.observations.first()
+    with pytest.raises(services.StaleSheetError):
+        services.observations_update(
+            sheet=sheet,
+            user=fp,
+            changes={obs.pk: (Decimal("1"), "")},
+            expected_lock_version=opened_at,
+        )
+    obs.refresh_from_db()
+    assert obs.value != Decimal("1")
+
+
+def test_outliers_need_confirmation(sheet_world, round_2026):
+    fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    services.datasheet_submit(sheet=sheet, user=fp)
+    services.datasheet_accept(sheet=sheet, user=coord)
+    correction = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    jumped = PORTAL_CSV.replace("2015,14.6", "2015,146")
+    token, preview = _import(correction, fp, [("kaz.csv", jumped.encode())])
+    assert len(preview.outliers) == 1 and len(preview.changed) == 1
+    with pytest.raises(ValidationError):
+        services.datasheet_import_apply(
+            sheet=correction, user=fp, token=token, expected_lock_version=correction.lock_version
+        )
+    services.datasheet_import_apply(
+        sheet=correction,
+        user=fp,
+        token=token,
+        expected_lock_version=correction.lock_version,
+        confirm_outliers=True,
+    )
+    assert correction.observations.get(year=2015, area=None, disaggregation="").value == Decimal(
+        "146"
+    )
+
+
+@pytest.mark.parametrize(
+    "role", ["member", "focal_point_b", "agency_focal_point", "coordinator", "observer"]
+)
+def test_only_the_countrys_focal_point_creates_or_imports(sheet_world, round_2026, role):
+    user = sheet_world.users[role]
+    with pytest.raises(PermissionDenied):
+        services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=user)
+
+
+def test_review_needs_the_coordinator_and_a_comment_to_return(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    services.datasheet_submit(sheet=sheet, user=fp)
+    with pytest.raises(PermissionDenied):
+        services.datasheet_accept(sheet=sheet, user=fp)
+    with pytest.raises(ValidationError):
+        services.datasheet_return(sheet=sheet, user=sheet_world.users["coordinator"], comment="  ")
+    services.datasheet_submit(sheet=sheet, user=fp)  # a double click: harmless
+    assert sheet.events.filter(kind="submitted").count() == 1
+
+
+def test_submit_and_accept_send_mail_in_each_recipients_language(sheet_world, round_2026, settings):
+    fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
+    fp.language = "es"
+    fp.save()
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    from indicators.services.notifications import sheet_event_notify_send
+
+    submitted = services.datasheet_submit(sheet=sheet, user=fp).events.get(kind="submitted")
+    accepted = services.datasheet_accept(sheet=sheet, user=coord).events.get(kind="accepted")
+    mail.outbox.clear()
+    assert sheet_event_notify_send(event_id=submitted.pk) == 1
+    assert sheet_event_notify_send(event_id=accepted.pk) == 1
+    assert mail.outbox[0].to == [coord.email] and "Kazakhstan submitted" in mail.outbox[0].subject
+    assert mail.outbox[1].to == [fp.email] and "fue aceptada" in mail.outbox[1].subject

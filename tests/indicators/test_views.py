@@ -1,0 +1,140 @@
+"""Data-sheet pages: the country permission matrix over URLs, upload with preview, review."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from indicators import services
+from indicators.models import DataSheet, Observation
+from tests.indicators.conftest import PORTAL_CSV
+
+
+@pytest.fixture
+def draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    sheet.refresh_from_db()
+    return sheet
+
+
+# role -> (sees the draft, may edit it)
+DRAFT_ACCESS = {
+    "focal_point": (True, True),
+    "member": (True, False),
+    "focal_point_b": (False, False),
+    "agency_focal_point": (False, False),
+    "coordinator": (True, False),
+    "observer": (False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(DRAFT_ACCESS))
+def test_draft_urls_by_role(client, sheet_world, draft, role):
+    sees, edits = DRAFT_ACCESS[role]
+    client.force_login(sheet_world.users[role])
+    detail = client.get(f"/data/sheets/{draft.pk}/")
+    assert detail.status_code == (200 if sees else 404)
+    if not sees:
+        assert b"14.6" not in detail.content
+    template = client.get(f"/data/sheets/{draft.pk}/template.xlsx")
+    assert template.status_code == (200 if sees else 404)
+    upload_page = client.get(f"/data/sheets/{draft.pk}/upload/")
+    assert upload_page.status_code == (200 if edits else (403 if sees else 404))
+    obs = draft.observations.first()
+    grid = client.post(
+        f"/data/sheets/{draft.pk}/grid/",
+        {"lock_version": draft.lock_version, f"value-{obs.pk}": "1"},
+    )
+    assert grid.status_code == (302 if edits else (403 if sees else 404))
+    obs.refresh_from_db()
+    assert (obs.value == 1) is edits
+    submit = client.post(f"/data/sheets/{draft.pk}/submit/")
+    draft.refresh_from_db()
+    assert (draft.status == DataSheet.Status.SUBMITTED) is edits
+    assert submit.status_code == (302 if edits else (403 if sees else 404))
+
+
+def test_anonymous_is_sent_to_login(client, draft):
+    response = client.get(f"/data/sheets/{draft.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_accepted_sheet_is_published_to_every_member(client, sheet_world, draft):
+    fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
+    services.datasheet_submit(sheet=draft, user=fp)
+    services.datasheet_accept(sheet=draft, user=coord)
+    for role in ("observer", "focal_point_b", "agency_focal_point"):
+        client.force_login(sheet_world.users[role])
+        assert client.get(f"/data/sheets/{draft.pk}/").status_code == 200
+
+
+def test_upload_preview_then_confirm_through_the_pages(client, sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    client.force_login(fp)
+    response = client.post("/data/sheets/new/", {"country": "KAZ", "round": "2026"})
+    sheet = DataSheet.objects.get()
+    assert response["Location"] == f"/data/sheets/{sheet.pk}/"
+    upload = SimpleUploadedFile("kaz.csv", PORTAL_CSV.encode(), content_type="text/csv")
+    preview = client.post(f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload], "format": ""})
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Nothing has been stored yet" in body and Observation.objects.count() == 0
+    confirm = preview.context["confirm"].initial
+    done = client.post(
+        f"/data/sheets/{sheet.pk}/upload/confirm/", {**confirm, "confirm_outliers": ""}
+    )
+    assert done.status_code == 302
+    assert sheet.observations.count() == 4
+
+
+def test_bad_upload_shows_every_problem_with_row_and_column(client, sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    client.force_login(fp)
+    client.post("/data/sheets/new/", {"country": "KAZ", "round": "2026"})
+    sheet = DataSheet.objects.get()
+    bad = PORTAL_CSV + "3.2.1,,,2021,lots,PER_1000_LIVE_BIRTHS,,,\n"
+    upload = SimpleUploadedFile("kaz.csv", bad.encode(), content_type="text/csv")
+    response = client.post(f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "lots" in body and ">6<" in body and "nothing can be stored" in body
+    assert Observation.objects.count() == 0
+
+
+def test_oversized_upload_is_refused_before_reading(client, sheet_world, round_2026, settings):
+    settings.PORTAL_MAX_UPLOAD_BYTES = 100
+    fp = sheet_world.users["focal_point"]
+    client.force_login(fp)
+    client.post("/data/sheets/new/", {"country": "KAZ", "round": "2026"})
+    sheet = DataSheet.objects.get()
+    upload = SimpleUploadedFile("kaz.csv", PORTAL_CSV.encode() * 3, content_type="text/csv")
+    response = client.post(f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload]})
+    assert response.status_code == 400
+    assert "the limit is" in response.content.decode()
+
+
+def test_review_page_returns_with_comment(client, sheet_world, draft):
+    services.datasheet_submit(sheet=draft, user=sheet_world.users["focal_point"])
+    client.force_login(sheet_world.users["coordinator"])
+    obs = draft.observations.first()
+    empty = client.post(
+        f"/data/sheets/{draft.pk}/review/", {"decision": "return", "comment": ""}, follow=True
+    )
+    assert "a comment is required" in empty.content.decode()
+    client.post(
+        f"/data/sheets/{draft.pk}/review/",
+        {"decision": "return", "comment": "Fix 2015", f"value-comment-{obs.pk}": "source?"},
+    )
+    draft.refresh_from_db()
+    assert draft.status == DataSheet.Status.RETURNED and draft.comments.count() == 2
+
+
+def test_dashboard_tells_each_role_what_needs_attention(client, sheet_world, draft):
+    client.force_login(sheet_world.users["focal_point"])
+    assert "is a draft" in client.get("/").content.decode()
+    services.datasheet_submit(sheet=draft, user=sheet_world.users["focal_point"])
+    client.force_login(sheet_world.users["coordinator"])
+    assert "awaits your review" in client.get("/").content.decode()
