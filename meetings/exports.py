@@ -1,0 +1,107 @@
+"""Exports: participation statistics (CSV, Excel) and the biennium report (Excel)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .models import Biennium
+from .selectors import Statistics, StatRow
+
+CSV_FIELDS = ["year", "kind", "country", "sex", "participants"]
+
+
+def _safe_cell(value: Any) -> Any:
+    """Spreadsheet formulas from user text are neutralised (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def statistics_csv(stats: Statistics) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("year"), _("meeting type"), _("country"), _("sex"), _("participants")])
+    for record in stats.records:
+        writer.writerow([_safe_cell(record[f]) for f in CSV_FIELDS])
+    return out.getvalue()
+
+
+def _sheet(wb: Workbook, title: str, label: str, rows: list[StatRow]) -> None:
+    ws = wb.create_sheet(title[:31])
+    ws.append([label, _("meetings"), _("participants"), _("female"), _("female (%)")])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_safe_cell(row.label), row.meetings, row.total, row.female, row.female_share])
+    ws.column_dimensions["A"].width = 40
+
+
+def statistics_xlsx(stats: Statistics) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    _sheet(wb, _("By year"), _("year"), stats.by_year)
+    _sheet(wb, _("By meeting type"), _("meeting type"), stats.by_kind)
+    _sheet(wb, _("By country"), _("country"), stats.by_country)
+    _sheet(wb, _("By sex"), _("sex"), stats.by_sex)
+    ws = wb.create_sheet(_("Records")[:31])
+    ws.append([_("year"), _("meeting type"), _("country"), _("sex"), _("participants")])
+    for record in stats.records:
+        ws.append([_safe_cell(record[f]) for f in CSV_FIELDS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def biennium_xlsx(biennium: Biennium, sections: list[dict[str, Any]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = biennium.period
+    ws.append([str(biennium)])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    header = [
+        _("objective"),
+        _("activity"),
+        _("lead entities"),
+        _("participating entities"),
+        _("timeline"),
+        _("status"),
+        _("progress notes"),
+        _("meetings"),
+        _("documents"),
+    ]
+    ws.append(header)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for section in sections:
+        objective = section["objective"]
+        label = f"{objective.number}. {objective.title}" if objective else _("Other activities")
+        for report in section["activities"]:
+            activity = report.activity
+            ws.append(
+                [
+                    _safe_cell(label),
+                    _safe_cell(f"{activity.code} {activity.title}"),
+                    _safe_cell(activity.lead),
+                    _safe_cell(activity.entities),
+                    _safe_cell(activity.timeline_note),
+                    str(activity.get_status_display()),
+                    _safe_cell(activity.progress_notes),
+                    _safe_cell(
+                        "; ".join(f"{m.title} ({m.start_date:%Y-%m-%d})" for m in report.meetings)
+                    ),
+                    _safe_cell("; ".join(d.title for d in report.documents)),
+                ]
+            )
+    for column, width in zip("ABCDEFGHI", (40, 60, 20, 30, 22, 12, 40, 50, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
