@@ -6,6 +6,7 @@ from portal.models import (
     Agency,
     Country,
     Organisation,
+    PersonalToken,
     Region,
     SubnationalArea,
     User,
@@ -80,3 +81,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "created_at"]
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    search_fields = ["name", "user__email"]

@@ -12,7 +12,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 
-from portal.models import Agency, Country, Region, SubnationalArea, WorkerHeartbeat
+from portal.models import (
+    Agency,
+    Country,
+    PersonalToken,
+    Region,
+    SubnationalArea,
+    User,
+    WorkerHeartbeat,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -183,3 +191,33 @@ def _load_areas(counts: LoadCounts) -> None:
 def worker_heartbeat_record(*, hostname: str, token: str | None = None) -> WorkerHeartbeat:
     """Store proof that a worker ran a task; the token lets a caller find its own beat."""
     return WorkerHeartbeat.objects.create(hostname=hostname, token=token or secrets.token_hex(16))
+
+
+# --- personal API tokens ---------------------------------------------------------------
+
+
+def token_create(*, user: User, name: str) -> tuple[PersonalToken, str]:
+    """Create a token; returns it and the key, which is shown once and never stored in clear."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from portal.authentication import hash_key
+
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValidationError({"name": _("Give the token a name of 1 to 80 characters.")})
+    if PersonalToken.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
+        raise ValidationError({"name": _("You have 20 active tokens: revoke one first.")})
+    key = secrets.token_urlsafe(32)
+    token = PersonalToken.objects.create(
+        user=user, name=name, prefix=key[:8], key_hash=hash_key(key)
+    )
+    return token, key
+
+
+def token_revoke(*, user: User, token_id: int) -> None:
+    from django.utils import timezone
+
+    PersonalToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

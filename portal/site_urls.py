@@ -35,6 +35,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/tokens/", views.token_create, name="token_create"),
+    path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("language/", views.set_language, name="set_language"),
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:iso3>/", views.country_detail, name="country_detail"),

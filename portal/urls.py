@@ -7,6 +7,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include(("portal.api_urls", "api"))),
+    path("api/v1/", include((__import__("portal.api_urls", fromlist=["v1"]).v1, "api_v1"))),
     path("", include("portal.site_urls")),
 ]
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import permissions, selectors, services
 from portal.forms import EmailAuthenticationForm, ProfileForm
 from portal.models import Country
+from portal.typing import AuthedRequest
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -74,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -82,9 +83,35 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect("portal:profile")
         response.set_cookie("django_language", user.language, samesite="Lax")
         return response
-    return render(
-        request, "portal/profile.html", {"form": form}, status=400 if form.errors else 200
-    )
+    tokens = request.user.tokens.all()
+    context = {"form": form, "tokens": tokens}
+    return render(request, "portal/profile.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_create(request: AuthedRequest) -> HttpResponse:
+    try:
+        token, key = services.token_create(user=request.user, name=request.POST.get("name", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("portal:profile")
+    context = {
+        "form": ProfileForm(instance=request.user),
+        "tokens": request.user.tokens.all(),
+        "new_key": key,
+        "new_token": token,
+    }
+    return render(request, "portal/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.token_revoke(user=request.user, token_id=pk)
+    messages.success(request, _("The token was revoked: scripts using it stop working now."))
+    return redirect("portal:profile")
 
 
 @require_POST
