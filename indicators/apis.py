@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -372,3 +374,48 @@ class InternationalListApi(StrictQueryMixin, generics.ListAPIView):
         return InternationalObservation.objects.filter(release__is_current=True).select_related(
             "release__agency", "country", "indicator"
         )
+
+
+class ExportApi(StrictQueryMixin, APIView):
+    """Published national observations as a streamed file: CSV, SDMX-CSV or SDMX-ML 2.1.
+
+    Filters: `country` (ISO3), `indicator`, `round`. Memory stays flat whatever the size.
+    """
+
+    allowed_query_params = {"country", "indicator", "round"}
+    formats = {
+        "csv": ("text/csv; charset=utf-8", "observations.csv", "stream_csv"),
+        "sdmx-csv": (
+            "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
+            "observations-sdmx.csv",
+            "stream_sdmx_csv",
+        ),
+        "sdmx-ml": (
+            "application/vnd.sdmx.structurespecificdata+xml; version=2.1",
+            "observations.xml",
+            "stream_sdmx_ml",
+        ),
+    }
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("country", str, description="ISO 3166 alpha-3"),
+            OpenApiParameter("indicator", str),
+            OpenApiParameter("round", str),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+    )
+    def get(self, request: Request, fmt: str) -> StreamingHttpResponse:
+        from indicators import exports
+
+        if fmt not in self.formats:
+            raise NotFound()
+        content_type, filename, writer = self.formats[fmt]
+        rows = exports.published_observations(
+            country=request.query_params.get("country"),
+            indicator=request.query_params.get("indicator"),
+            round=request.query_params.get("round"),
+        )
+        response = StreamingHttpResponse(getattr(exports, writer)(rows), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

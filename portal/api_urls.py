@@ -24,6 +24,11 @@ v1 = [
     path("sheets/<int:pk>/submit/", indicator_apis.SheetSubmitApi.as_view(), name="sheet_submit"),
     path("observations/", indicator_apis.ObservationListApi.as_view(), name="observation_list"),
     path(
+        "exports/observations.<str:fmt>",
+        indicator_apis.ExportApi.as_view(),
+        name="export_observations",
+    ),
+    path(
         "international-observations/",
         indicator_apis.InternationalListApi.as_view(),
         name="international_list",

@@ -198,3 +198,4 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # SQLite cannot enforce UniqueConstraint(nulls_distinct=False); the services check duplicates
 # before storing, and PostgreSQL (production) enforces the constraint.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+PORTAL_SDMX_STRUCTURE = env("PORTAL_SDMX_STRUCTURE", default="KG_NSC:SDG(1.8)")

@@ -79,6 +79,8 @@ def test_year_out_of_range_and_not_integer() -> None:
 
 
 def test_non_finite_values() -> None:
-    data = (HEADER + "3.2.1,,,2020,inf,,,,\n3.2.1,,,2021,1e999,,,,\n3.2.1,,,2022,1_000,,,,\n").encode()
+    data = (
+        HEADER + "3.2.1,,,2020,inf,,,,\n3.2.1,,,2021,1e999,,,,\n3.2.1,,,2022,1_000,,,,\n"
+    ).encode()
     result = parse_upload("x.csv", data)
     assert [p.row for p in result.problems] == [2, 3, 4]

@@ -10,7 +10,10 @@ HEADER = "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n
 
 
 def test_utf8_with_bom() -> None:
-    text = HEADER + '3.2.1,,SEX=F;AGE=Y0T4,2020,18.5,PER_1000_LIVE_BIRTHS,C,Registro civil,"Año, estimación"\n'
+    text = (
+        HEADER
+        + '3.2.1,,SEX=F;AGE=Y0T4,2020,18.5,PER_1000_LIVE_BIRTHS,C,Registro civil,"Año, estimación"\n'
+    )
     result = parse_upload("sheet.csv", ("\ufeff" + text).encode("utf-8"))
     assert result.problems == []
     assert result.encoding == "utf-8-sig"
@@ -26,7 +29,9 @@ def test_utf8_with_bom() -> None:
 
 
 def test_latin1_semicolons_and_decimal_comma() -> None:
-    text = "Indicator;Year;Value;Footnote;Area\n3.2.1;2019;17,25;Población estimada — révisée;KG02\n"
+    text = (
+        "Indicator;Year;Value;Footnote;Area\n3.2.1;2019;17,25;Población estimada — révisée;KG02\n"
+    )
     result = parse_upload("sheet.csv", text.encode("cp1252"))
     assert result.problems == []
     assert result.encoding == "cp1252"

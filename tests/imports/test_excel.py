@@ -13,17 +13,52 @@ from indicators.imports import excel, parse_upload, write_template
 
 from .helpers import has_problem, rezip
 
-INDICATORS = [("3.2.1", "Under-five mortality rate", "PER_1000_LIVE_BIRTHS"), ("1.1.1", "Poverty", "PT")]
+INDICATORS = [
+    ("3.2.1", "Under-five mortality rate", "PER_1000_LIVE_BIRTHS"),
+    ("1.1.1", "Poverty", "PT"),
+]
 ROWS = [
-    dict(indicator="3.2.1", area="", disaggregation=(), year=2020, value=18.5, unit="PER_1000_LIVE_BIRTHS", nature="C", source="Civil registry", footnote=""),
-    dict(indicator="3.2.1", area="KG02", disaggregation={"SEX": "F"}, year=2020, value=20.25, unit="PER_1000_LIVE_BIRTHS", nature="C", source="", footnote="=not a formula"),
-    dict(indicator="1.1.1", area="417", disaggregation="AGE=Y15T24;SEX=M", year=2019, value=0.9, unit="PT", nature="E", source="", footnote="Año révisé"),
+    dict(
+        indicator="3.2.1",
+        area="",
+        disaggregation=(),
+        year=2020,
+        value=18.5,
+        unit="PER_1000_LIVE_BIRTHS",
+        nature="C",
+        source="Civil registry",
+        footnote="",
+    ),
+    dict(
+        indicator="3.2.1",
+        area="KG02",
+        disaggregation={"SEX": "F"},
+        year=2020,
+        value=20.25,
+        unit="PER_1000_LIVE_BIRTHS",
+        nature="C",
+        source="",
+        footnote="=not a formula",
+    ),
+    dict(
+        indicator="1.1.1",
+        area="417",
+        disaggregation="AGE=Y15T24;SEX=M",
+        year=2019,
+        value=0.9,
+        unit="PT",
+        nature="E",
+        source="",
+        footnote="Año révisé",
+    ),
 ]
 
 
 def template(rows=ROWS) -> bytes:
     buffer = io.BytesIO()
-    write_template(buffer, rows, country_name="Kyrgyzstan", round_name="2025", indicators=INDICATORS)
+    write_template(
+        buffer, rows, country_name="Kyrgyzstan", round_name="2025", indicators=INDICATORS
+    )
     return buffer.getvalue()
 
 
@@ -37,7 +72,19 @@ def data_book(*rows: list[object]) -> openpyxl.Workbook:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Data"
-    sheet.append(["indicator", "area", "disaggregation", "year", "value", "unit", "nature", "source", "footnote"])
+    sheet.append(
+        [
+            "indicator",
+            "area",
+            "disaggregation",
+            "year",
+            "value",
+            "unit",
+            "nature",
+            "source",
+            "footnote",
+        ]
+    )
     for row in rows:
         sheet.append(row)
     return book
@@ -48,7 +95,11 @@ def test_template_sheets_and_validations() -> None:
     assert book.sheetnames == ["Data", "README", "Indicators"]
     assert book["Data"]["A1"].value == "indicator"
     assert any("Kyrgyzstan" in str(c.value) for c in book["README"]["A"])
-    assert [c.value for c in book["Indicators"][2]] == ["3.2.1", "Under-five mortality rate", "PER_1000_LIVE_BIRTHS"]
+    assert [c.value for c in book["Indicators"][2]] == [
+        "3.2.1",
+        "Under-five mortality rate",
+        "PER_1000_LIVE_BIRTHS",
+    ]
     assert len(book["Data"].data_validations.dataValidation) == 4
     assert book["Data"]["I3"].data_type == "s"  # text starting with "=" is not a formula
 
@@ -58,7 +109,10 @@ def test_template_round_trip() -> None:
     result = parse_upload("template.xlsx", template(rows))
     assert result.problems == []
     assert result.format == "xlsx"
-    got = [(r.row, r.indicator, r.area, r.disaggregation, r.year, r.value, r.footnote) for r in result.rows]
+    got = [
+        (r.row, r.indicator, r.area, r.disaggregation, r.year, r.value, r.footnote)
+        for r in result.rows
+    ]
     assert got == [
         (2, "3.2.1", "", (), 2020, 18.5, ""),
         (3, "1.1.1", "417", (("AGE", "Y15T24"), ("SEX", "M")), 2019, 0.9, "Año révisé"),
@@ -86,7 +140,11 @@ def test_macro_enabled_workbook_is_refused() -> None:
         b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     )
     assert macro_types != types
-    xlsm = rezip(data, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 100}, {"[Content_Types].xml": macro_types})
+    xlsm = rezip(
+        data,
+        {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 100},
+        {"[Content_Types].xml": macro_types},
+    )
     result = parse_upload("sheet.xlsx", xlsm)
     assert has_problem(result, "contains macros")
     only_vba = rezip(data, {"xl/vbaProject.bin": b"\0" * 10})

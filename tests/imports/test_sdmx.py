@@ -181,7 +181,9 @@ def test_duplicate_observation_in_sdmx() -> None:
 
 def test_nan_and_blank_are_skipped() -> None:
     data = _one_series(
-        'TIME_PERIOD="2015" OBS_VALUE="NaN"', 'TIME_PERIOD="2016"', 'TIME_PERIOD="2017" OBS_VALUE="3"'
+        'TIME_PERIOD="2015" OBS_VALUE="NaN"',
+        'TIME_PERIOD="2016"',
+        'TIME_PERIOD="2017" OBS_VALUE="3"',
     )
     result = parse_upload("m.xml", data)
     assert (len(result.rows), result.skipped_blank, result.problems) == (1, 2, [])
@@ -206,7 +208,7 @@ def test_xxe_is_refused() -> None:
 
 
 def test_billion_laughs_is_refused() -> None:
-    entities = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     data = (
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY l0 "lol">' + entities + "]>"
         '<message:GenericData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">'

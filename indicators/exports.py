@@ -1,0 +1,249 @@
+"""Streamed exports of national observations: CSV, SDMX-CSV and SDMX-ML 2.1 structure-specific.
+
+Rows are read in chunks and written as they come, so memory stays flat whatever the size.
+The SDMX exports use the dimensions of the global SDG data structure (the copy shipped in
+data/kyrgyzstan-sdmx/SDG_DSD.KG_1.8.xml); REF_AREA is the UN M49 code for national figures
+and the country's own code for subnational areas; disaggregations absent from a value are `_T`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from indicators.models import Observation, SeriesCodeMapping
+
+DIMENSIONS = [
+    "FREQ",
+    "REPORTING_TYPE",
+    "SERIES",
+    "REF_AREA",
+    "SEX",
+    "AGE",
+    "URBANISATION",
+    "INCOME_WEALTH_QUANTILE",
+    "EDUCATION_LEV",
+    "OCCUPATION",
+    "CUST_BREAKDOWN",
+    "COMPOSITE_BREAKDOWN",
+    "DISABILITY_STATUS",
+    "ACTIVITY",
+    "PRODUCT",
+]
+DISAGGREGATIONS = set(DIMENSIONS[4:])
+CHUNK = 2000
+CSV_COLUMNS = [
+    "country",
+    "round",
+    "sheet_version",
+    "indicator",
+    "area",
+    "disaggregation",
+    "year",
+    "value",
+    "unit",
+    "nature",
+    "source",
+    "footnote",
+]
+FIELDS = (
+    "sheet__country__iso3",
+    "sheet__country__m49",
+    "sheet__round__code",
+    "sheet__version",
+    "indicator__code",
+    "indicator_id",
+    "area__code",
+    "disaggregation",
+    "year",
+    "value",
+    "unit",
+    "nature",
+    "source",
+    "footnote",
+)
+
+
+def structure_ref() -> tuple[str, str, str]:
+    """(agency, id, version) of the data structure the SDMX exports declare."""
+    agency, rest = settings.PORTAL_SDMX_STRUCTURE.split(":", 1)
+    structure_id, version = rest.rstrip(")").split("(")
+    return agency, structure_id, version
+
+
+def published_observations(
+    *, country: str | None = None, indicator: str | None = None, round: str | None = None
+) -> QuerySet[Observation]:
+    """Observations of the current accepted sheets, filtered, in series order."""
+    rows = Observation.objects.filter(sheet__is_current=True)
+    if country:
+        rows = rows.filter(sheet__country__iso3=country.upper())
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if round:
+        rows = rows.filter(sheet__round__code=round)
+    return rows.order_by(
+        "sheet__country__iso3", "indicator__code", "area__code", "disaggregation", "year", "pk"
+    )
+
+
+def _line(values: Sequence[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _value(value: object) -> str:
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)  # type: ignore[attr-defined]
+    return "0" if text in ("-0", "") else text
+
+
+def stream_csv(rows: QuerySet[Observation]) -> Iterator[str]:
+    yield _line(CSV_COLUMNS)
+    for r in rows.values_list(*FIELDS).iterator(chunk_size=CHUNK):
+        (
+            iso3,
+            _m49,
+            round_code,
+            version,
+            code,
+            _ind,
+            area,
+            dis,
+            year,
+            value,
+            unit,
+            nature,
+            source,
+            footnote,
+        ) = r
+        yield _line(
+            [
+                iso3,
+                round_code,
+                version,
+                code,
+                area or "",
+                dis,
+                year,
+                _value(value),
+                unit,
+                nature,
+                source,
+                footnote,
+            ]
+        )
+
+
+@dataclass
+class SdmxKey:
+    dimensions: dict[str, str]
+    unit: str
+
+
+def _series_codes() -> dict[int, str]:
+    codes: dict[int, str] = {}
+    for mapping in SeriesCodeMapping.objects.order_by("code"):
+        codes.setdefault(mapping.indicator_id, mapping.code)
+    return codes
+
+
+def _sdmx_key(row: tuple, series_codes: dict[int, str]) -> SdmxKey | None:  # type: ignore[type-arg]
+    _iso3, m49, _round, _version, _code, indicator_id, area, dis, _year, _value, unit, *_rest = row
+    series = series_codes.get(indicator_id)
+    if series is None:
+        return None
+    dims = dict.fromkeys(DIMENSIONS[4:], "_T")
+    for pair in filter(None, dis.split(";")):
+        name, _, code = pair.partition("=")
+        if name not in DISAGGREGATIONS:
+            return None
+        dims[name] = code
+    return SdmxKey(
+        {"FREQ": "A", "REPORTING_TYPE": "N", "SERIES": series, "REF_AREA": area or m49, **dims},
+        unit,
+    )
+
+
+def _sdmx_rows(rows: QuerySet[Observation]) -> Iterator[tuple[SdmxKey, tuple]]:  # type: ignore[type-arg]
+    series_codes = _series_codes()
+    for row in rows.values_list(*FIELDS).iterator(chunk_size=CHUNK):
+        key = _sdmx_key(row, series_codes)
+        if key is not None:
+            yield key, row
+
+
+def stream_sdmx_csv(rows: QuerySet[Observation]) -> Iterator[str]:
+    """SDMX-CSV (version 1): DATAFLOW, the dimensions, TIME_PERIOD, OBS_VALUE, attributes."""
+    agency, structure_id, version = structure_ref()
+    dataflow = f"{agency}:{structure_id}({version})"
+    yield _line(
+        [
+            "DATAFLOW",
+            *DIMENSIONS,
+            "TIME_PERIOD",
+            "OBS_VALUE",
+            "UNIT_MEASURE",
+            "NATURE",
+            "COMMENT_OBS",
+        ]
+    )
+    for key, row in _sdmx_rows(rows):
+        year, value, nature, footnote = row[8], row[9], row[11], row[13]
+        yield _line(
+            [
+                dataflow,
+                *(key.dimensions[d] for d in DIMENSIONS),
+                year,
+                _value(value),
+                key.unit,
+                nature,
+                footnote,
+            ]
+        )
+
+
+def stream_sdmx_ml(rows: QuerySet[Observation]) -> Iterator[str]:
+    """SDMX-ML 2.1 structure-specific data message, one Series element per series key."""
+    agency, structure_id, version = structure_ref()
+    urn = f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={agency}:{structure_id}({version})"
+    prepared = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" '
+        'xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific" '
+        'xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xmlns:ns1="{urn}:ObsLevelDim:TIME_PERIOD">\n'
+        f"<message:Header><message:ID>WGPORTAL{prepared.replace('-', '').replace(':', '')}</message:ID>"
+        f"<message:Test>false</message:Test><message:Prepared>{prepared}</message:Prepared>"
+        '<message:Sender id="WG_PORTAL"/>'
+        f'<message:Structure structureID="{structure_id}" namespace="{urn}:ObsLevelDim:TIME_PERIOD" '
+        f'dimensionAtObservation="TIME_PERIOD"><common:Structure>'
+        f'<Ref agencyID="{agency}" id="{structure_id}" version="{version}"/></common:Structure></message:Structure>'
+        "</message:Header>\n"
+        f'<message:DataSet ss:dataScope="DataStructure" xsi:type="ns1:DataSetType" ss:structureRef="{structure_id}">\n'
+    )
+    current: SdmxKey | None = None
+    for key, row in _sdmx_rows(rows):
+        if current is None or key != current:
+            if current is not None:
+                yield "</Series>\n"
+            attrs = " ".join(f"{d}={quoteattr(key.dimensions[d])}" for d in DIMENSIONS)
+            yield f"<Series {attrs} UNIT_MEASURE={quoteattr(key.unit)}>\n"
+            current = key
+        year, value, nature, footnote = row[8], row[9], row[11], row[13]
+        extra = (f" NATURE={quoteattr(nature)}" if nature else "") + (
+            f" COMMENT_OBS={quoteattr(footnote)}" if footnote else ""
+        )
+        yield f'<Obs TIME_PERIOD="{year}" OBS_VALUE="{_value(value)}"{extra}/>\n'
+    if current is not None:
+        yield "</Series>\n"
+    yield "</message:DataSet>\n</message:StructureSpecificData>\n"
