@@ -7,9 +7,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.models import Organisation, User
-from tests.factories import AgencyFactory, CountryFactory, OrganisationFactory, UserFactory
-
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
 
@@ -21,11 +18,15 @@ class Cast:
     country_b: object
     agency: object
     other_agency: object
-    users: dict[str, User]
+    users: dict[str, object]
 
 
 @pytest.fixture
 def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+    # Imported here so that the Django-free suites (engine, imports) run without Django too.
+    from portal.models import Organisation, User
+    from tests.factories import AgencyFactory, CountryFactory, OrganisationFactory, UserFactory
+
     country_a = CountryFactory(
         iso3="KAZ", iso2="KZ", m49="398", name_en="Kazakhstan", name_es="Kazajstán", cis=True
     )
