@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import (
     Agency,
+    AuditEvent,
     Country,
     Organisation,
     PersonalToken,
@@ -32,6 +33,24 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """Role, organisation and access changes go to the audit trail."""
+        watched = ["role", "organisation", "is_active", "is_staff", "is_superuser"]
+        changed = [field for field in watched if field in form.changed_data]
+        super().save_model(request, obj, form, change)
+        if changed or not change:
+            from portal.services import audit_record
+
+            audit_record(
+                action="user.access_changed" if change else "user.created",
+                obj=obj,
+                actor=request.user,
+                address=request.META.get("REMOTE_ADDR"),
+                summary=f"{obj.email}: {', '.join(changed) or 'created'}",
+                details={field: str(getattr(obj, field)) for field in changed or watched},
+            )
+
     add_fieldsets = (
         (
             None,
@@ -88,3 +107,29 @@ class PersonalTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
     search_fields = ["name", "user__email"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "summary", "address"]
+    list_filter = ["action"]
+    search_fields = ["summary", "actor__email", "object_id"]
+    readonly_fields = [
+        "at",
+        "actor",
+        "address",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "details",
+    ]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

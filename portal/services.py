@@ -221,3 +221,29 @@ def token_revoke(*, user: User, token_id: int) -> None:
     PersonalToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+# --- audit trail -------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    summary: str,
+    actor: User | None = None,
+    address: str | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """Record a state change that matters; call it inside the transaction that makes the change."""
+    from portal.models import AuditEvent
+
+    AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        address=address,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300],
+        details=details or {},
+    )

@@ -41,5 +41,6 @@ urlpatterns = [
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:iso3>/", views.country_detail, name="country_detail"),
     path("countries/<str:iso3>/workspace/", views.country_workspace, name="country_workspace"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
 ]

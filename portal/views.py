@@ -180,3 +180,44 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@login_required
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    """The audit trail, for the coordinator: filter by action or person; CSV export."""
+    import csv
+
+    from portal.models import AuditEvent
+
+    if not permissions.is_coordinator(request.user):
+        raise PermissionDenied(_("Only the secretariat can read the audit trail."))
+    events = AuditEvent.objects.select_related("actor")
+    action, who = request.GET.get("action", ""), request.GET.get("who", "")
+    if action:
+        events = events.filter(action__startswith=action)
+    if who:
+        events = events.filter(actor__email__icontains=who)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["at", "who", "address", "action", "object_type", "object_id", "summary", "details"]
+        )
+        for event in events.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    event.at.isoformat(),
+                    event.actor.email if event.actor else "",
+                    event.address or "",
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.summary,
+                    event.details,
+                ]
+            )
+        return response
+    actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+    context = {"events": events[:500], "actions": actions, "action": action, "who": who}
+    return render(request, "portal/audit_log.html", context)

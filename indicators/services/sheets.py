@@ -617,6 +617,14 @@ def datasheet_accept(
 
 def _notify(event: SheetEvent) -> None:
     from indicators.tasks import sheet_event_notify
+    from portal.services import audit_record
+
+    sheet = event.sheet
+    audit_record(
+        action=f"datasheet.{event.kind}", obj=sheet, actor=event.actor, address=event.address,
+        summary=f"{sheet.country.iso3} {sheet.round.code} v{sheet.version} {event.kind}",
+        details={"comment": event.comment} if event.comment else None,
+    )
 
     event_id = event.pk
     transaction.on_commit(lambda: sheet_event_notify.delay(event_id))
