@@ -7,6 +7,7 @@ in the web process, so `make run` needs no servers.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -199,3 +200,11 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # before storing, and PostgreSQL (production) enforces the constraint.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 PORTAL_SDMX_STRUCTURE = env("PORTAL_SDMX_STRUCTURE", default="KG_NSC:SDG(1.8)")
+
+# Celery beat (the `celery -A portal beat` process in production).
+CELERY_BEAT_SCHEDULE = {
+    "forum-daily-digest": {
+        "task": "forum.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
