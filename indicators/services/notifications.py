@@ -45,7 +45,10 @@ def sheet_event_notify_send(*, event_id: int) -> int:
                     "Your data sheet for %(round)s was returned with comments"
                 ),
                 SheetEvent.Kind.ACCEPTED: _("Your data sheet for %(round)s was accepted"),
-            }[SheetEvent.Kind(event.kind)] % {"country": sheet.country.name, "round": sheet.round.name}
+            }[SheetEvent.Kind(event.kind)] % {
+                "country": sheet.country.name,
+                "round": sheet.round.name,
+            }
             body = "\n\n".join(
                 filter(
                     None,

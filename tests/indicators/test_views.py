@@ -78,7 +78,9 @@ def test_upload_preview_then_confirm_through_the_pages(client, sheet_world, roun
     sheet = DataSheet.objects.get()
     assert response["Location"] == f"/data/sheets/{sheet.pk}/"
     upload = SimpleUploadedFile("kaz.csv", PORTAL_CSV.encode(), content_type="text/csv")
-    preview = client.post(f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload], "format": ""})
+    preview = client.post(
+        f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload], "format": ""}
+    )
     assert preview.status_code == 200
     body = preview.content.decode()
     assert "Nothing has been stored yet" in body and Observation.objects.count() == 0
