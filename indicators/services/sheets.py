@@ -621,7 +621,10 @@ def _notify(event: SheetEvent) -> None:
 
     sheet = event.sheet
     audit_record(
-        action=f"datasheet.{event.kind}", obj=sheet, actor=event.actor, address=event.address,
+        action=f"datasheet.{event.kind}",
+        obj=sheet,
+        actor=event.actor,
+        address=event.address,
         summary=f"{sheet.country.iso3} {sheet.round.code} v{sheet.version} {event.kind}",
         details={"comment": event.comment} if event.comment else None,
     )
