@@ -334,3 +334,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+
+class PendingTask(models.Model):
+    """The outbox: a task written in the same transaction as the change that needs it.
+
+    It is published to the broker after commit and deleted once the broker took it; if the
+    broker is down, a periodic sweep publishes it later. Nothing queued is lost.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    key = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="what it concerns, for pages"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -9,3 +9,12 @@ from portal.services import worker_heartbeat_record
 def worker_heartbeat(self, token: str) -> int:  # type: ignore[no-untyped-def]
     """Record a heartbeat row from whichever worker picks this up; returns its id."""
     return worker_heartbeat_record(hostname=self.request.hostname or "in-process", token=token).pk
+
+
+@shared_task(acks_late=True)
+def outbox_sweep() -> int:
+    """Publish tasks that could not reach the broker when they were queued (Celery beat)."""
+    from portal.outbox import sweep
+
+    published, _remaining = sweep()
+    return published

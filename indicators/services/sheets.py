@@ -616,7 +616,7 @@ def datasheet_accept(
 
 
 def _notify(event: SheetEvent) -> None:
-    from indicators.tasks import sheet_event_notify
+    from portal.outbox import enqueue
     from portal.services import audit_record
 
     sheet = event.sheet
@@ -629,5 +629,4 @@ def _notify(event: SheetEvent) -> None:
         details={"comment": event.comment} if event.comment else None,
     )
 
-    event_id = event.pk
-    transaction.on_commit(lambda: sheet_event_notify.delay(event_id))
+    enqueue("indicators.tasks.sheet_event_notify", event.pk, key=f"sheet:{sheet.pk}")

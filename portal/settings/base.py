@@ -203,6 +203,7 @@ PORTAL_SDMX_STRUCTURE = env("PORTAL_SDMX_STRUCTURE", default="KG_NSC:SDG(1.8)")
 
 # Celery beat (the `celery -A portal beat` process in production).
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
     "forum-daily-digest": {
         "task": "forum.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=0),
