@@ -130,3 +130,71 @@ class InternationalObservationAdmin(admin.ModelAdmin):
 admin.site.register(UploadedFile)
 admin.site.register(ValueComment)
 admin.site.register(SheetEvent)
+
+
+from indicators.models import (  # noqa: E402 - the engine's results, appended by the reports
+    AggregateResult,
+    CaseComment,
+    DiscrepancyCase,
+    DiscrepancyResult,
+    EngineRun,
+    Population,
+    SeriesResult,
+)
+
+
+class ReadOnlyResultAdmin(admin.ModelAdmin):
+    """Results are written only by engine runs."""
+
+    list_select_related = True
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(SeriesResult)
+class SeriesResultAdmin(ReadOnlyResultAdmin):
+    list_display = ["run", "country", "indicator", "source", "series", "category", "t_star"]
+    list_filter = ["source", "category"]
+
+
+@admin.register(DiscrepancyResult)
+class DiscrepancyResultAdmin(ReadOnlyResultAdmin):
+    list_display = ["run", "country", "indicator", "series", "status", "classification_differs"]
+    list_filter = ["status"]
+
+
+@admin.register(AggregateResult)
+class AggregateResultAdmin(ReadOnlyResultAdmin):
+    list_display = ["run", "region", "indicator", "source", "category", "coverage"]
+
+
+@admin.register(EngineRun)
+class EngineRunAdmin(admin.ModelAdmin):
+    list_display = ["pk", "trigger", "status", "started_by", "created_at", "finished_at"]
+    list_filter = ["status", "trigger"]
+    readonly_fields = ["inputs", "parameters", "counts", "problems", "error"]
+
+
+class CaseCommentInline(admin.TabularInline):
+    model = CaseComment
+    extra = 0
+
+
+@admin.register(DiscrepancyCase)
+class DiscrepancyCaseAdmin(admin.ModelAdmin):
+    list_display = ["country", "indicator", "series", "status", "reason", "opened_at"]
+    list_filter = ["status", "reason", "country"]
+    inlines = [CaseCommentInline]
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["country", "indicator", "year", "value", "is_demo"]
+    list_filter = ["is_demo", "country"]
+
+
+admin.site.register(CaseComment)

@@ -34,7 +34,7 @@ ERRORS = {
 
 
 class IndicatorOutput(serializers.ModelSerializer):
-    custodian = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    custodian = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     series_codes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -181,7 +181,7 @@ class SheetUploadApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": UploadInput},
-        responses={201: UploadOutput, 409: OpenApiResponse(), **ERRORS},
+        responses={201: UploadOutput, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
         from django.conf import settings
@@ -399,11 +399,19 @@ class ExportApi(StrictQueryMixin, APIView):
 
     @extend_schema(
         parameters=[
+            OpenApiParameter(
+                "fmt", str, OpenApiParameter.PATH, enum=["csv", "sdmx-csv", "sdmx-ml"]
+            ),
             OpenApiParameter("country", str, description="ISO 3166 alpha-3"),
             OpenApiParameter("indicator", str),
             OpenApiParameter("round", str),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/vnd.sdmx.data+csv"): OpenApiTypes.STR,
+            (200, "application/vnd.sdmx.structurespecificdata+xml"): OpenApiTypes.STR,
+            **ERRORS,
+        },
     )
     def get(self, request: Request, fmt: str) -> StreamingHttpResponse:
         from indicators import exports

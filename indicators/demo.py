@@ -130,3 +130,6 @@ def demo_load() -> None:
                 services.datasheet_accept(
                     sheet=sheet, user=coordinator, comment="Checked against the 2025 round."
                 )
+    from indicators.reports.demo import reports_demo_load
+
+    reports_demo_load()

@@ -15,3 +15,6 @@ from indicators.services.notifications import sheet_event_notify_send
 def sheet_event_notify(self, event_id: int) -> int:  # type: ignore[no-untyped-def]
     """E-mail the people a sheet event concerns; returns how many messages were sent."""
     return sheet_event_notify_send(event_id=event_id)
+
+
+import indicators.reports.tasks  # noqa: E402,F401 - so Celery's autodiscovery finds the engine tasks

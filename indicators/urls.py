@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from indicators import views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
     path("sheets/<int:pk>/diff/<int:other>/", views.sheet_diff, name="sheet_diff"),
     path("sheets/<int:pk>/template.xlsx", views.sheet_template, name="sheet_template"),
+    path("reports/", include("indicators.reports.urls")),
 ]

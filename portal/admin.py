@@ -7,6 +7,7 @@ from portal.models import (
     AuditEvent,
     Country,
     Organisation,
+    PendingTask,
     PersonalToken,
     Region,
     SubnationalArea,
@@ -133,3 +134,9 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(admin.ModelAdmin):
+    list_display = ["task", "key", "created_at", "attempts", "last_error"]
+    readonly_fields = ["task", "args", "key", "created_at", "attempts", "last_error"]

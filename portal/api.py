@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.models import User
 
-PAGINATION_PARAMS = {"cursor", "page_size", "format"}
+PAGINATION_PARAMS = {"page_size", "format"}
 
 
 def _flatten(detail: Any, field: str | None = None) -> list[dict[str, str]]:
@@ -55,14 +55,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class StrictQueryMixin:
     """Refuse query parameters the endpoint does not know: a typo is an error, not a silent no-op."""
 
-    allowed_query_params: set[str] = {"page"}
+    allowed_query_params: set[str] = set()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         filterset = getattr(self, "filterset_class", None)
         allowed = set(self.allowed_query_params) | PAGINATION_PARAMS
+        paginator = getattr(self, "pagination_class", None)
+        if paginator is not None:
+            allowed.add("cursor" if issubclass(paginator, pagination.CursorPagination) else "page")
         if filterset is not None:
             allowed |= set(filterset.base_filters)
+        bad = sorted(
+            k
+            for k, values in request.query_params.lists()
+            for v in values
+            if "\x00" in v or len(v) > 200
+        )
+        if bad:
+            raise exceptions.ValidationError(
+                {name: [_("The value holds a NUL byte or is too long.")] for name in bad}
+            )
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
             raise exceptions.ValidationError(
@@ -129,3 +142,48 @@ ERROR_STATUSES = [
 def user_of(request: Request) -> User:
     """The authenticated user of an API request (every endpoint requires authentication)."""
     return cast(User, request.user)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message", "code"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "code": {"type": "string"},
+                    "value": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input: every problem with its field, message and code.",
+    "401": "Not authenticated, or the token is invalid or revoked.",
+    "403": "Authenticated, but not allowed.",
+    "404": "Not found, or not visible to you.",
+}
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular hook: every operation documents the error body for 400/401/403/404."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorBody"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/ErrorBody"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_DESCRIPTIONS.items():
+                responses[code] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": reference}},
+                }
+    return result

@@ -48,7 +48,9 @@ class CountryDetailApi(generics.RetrieveAPIView):
 
 
 class RegionOutput(serializers.ModelSerializer):
-    parent_code = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True)
+    parent_code = serializers.SlugRelatedField(
+        source="parent", slug_field="code", read_only=True, allow_null=True
+    )
     members = serializers.SlugRelatedField(slug_field="iso3", many=True, read_only=True)
 
     class Meta:
@@ -60,7 +62,6 @@ class RegionListApi(StrictQueryMixin, generics.ListAPIView):
     """Regions and country groups with their member countries."""
 
     serializer_class = RegionOutput
-    allowed_query_params = {"page"}
 
     def get_queryset(self) -> QuerySet[Region]:
         return Region.objects.select_related("parent").prefetch_related("members").order_by("code")
@@ -81,4 +82,3 @@ class AgencyOutput(serializers.ModelSerializer):
 class AgencyListApi(StrictQueryMixin, generics.ListAPIView):
     serializer_class = AgencyOutput
     queryset = Agency.objects.order_by("code")
-    allowed_query_params = {"page"}

@@ -170,16 +170,33 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
+def _api_error(request: HttpRequest, status: int, message: str, code: str) -> JsonResponse | None:
+    """Under /api/ every error is the API's JSON error body, never an HTML page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse(
+        {"errors": [{"field": "", "message": message, "code": code}]}, status=status
+    )
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+    api = _api_error(
+        request, 403, _("You do not have permission to perform this action."), "permission_denied"
+    )
+    return api or render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, _("Not found."), "not_found") or render(
+        request, "404.html", status=404
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    api = _api_error(
+        request, 500, "Server error; nothing was half-saved. Try again.", "server_error"
+    )
+    return api or render(request, "500.html", status=500)
 
 
 @login_required

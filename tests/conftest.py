@@ -89,12 +89,14 @@ def _broker_reachable(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """A real Celery worker process over Redis, on the test database.
 
     Skipped only on the embedded default (no broker configured: tasks run in-process);
-    a configured broker that cannot be reached fails the tests.
+    a configured broker that cannot be reached fails the tests. Scoped to one test module,
+    and the queue is purged first, so tasks other tests published (with no worker to take
+    them) never run against this module's data, and this worker never touches theirs.
     """
     import subprocess
     import sys
@@ -119,6 +121,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):  # type: ignore[n
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
     }
+    from portal.celery import app
+
+    app.control.purge()
     name = f"pytest-{uuid.uuid4().hex[:8]}@%h"
     proc = subprocess.Popen(
         [
@@ -137,8 +142,6 @@ def celery_worker_process(django_db_setup, django_db_blocker):  # type: ignore[n
         ],
         env=env,
     )
-    from portal.celery import app
-
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

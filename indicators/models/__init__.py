@@ -3,6 +3,15 @@
 from indicators.models.catalogue import InformationFlow, StatisticalOperation
 from indicators.models.definitions import AreaCodeMapping, Indicator, SeriesCodeMapping
 from indicators.models.international import InternationalObservation, InternationalRelease
+from indicators.models.results import (
+    AggregateResult,
+    CaseComment,
+    DiscrepancyCase,
+    DiscrepancyResult,
+    EngineRun,
+    Population,
+    SeriesResult,
+)
 from indicators.models.sheets import (
     DataSheet,
     Observation,
@@ -13,6 +22,13 @@ from indicators.models.sheets import (
 )
 
 __all__ = [
+    "AggregateResult",
+    "CaseComment",
+    "DiscrepancyCase",
+    "DiscrepancyResult",
+    "EngineRun",
+    "Population",
+    "SeriesResult",
     "AreaCodeMapping",
     "DataSheet",
     "Indicator",

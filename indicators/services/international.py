@@ -227,5 +227,10 @@ def international_import(
         for obs in observations:
             obs.release = release
         InternationalObservation.objects.bulk_create(observations, batch_size=5000)
+        from portal.outbox import enqueue
+
+        enqueue(
+            "indicators.reports.tasks.engine_queue_release", release.pk, key=f"release:{release.pk}"
+        )
     outcome.release, outcome.stored = release, len(observations)
     return outcome

@@ -612,6 +612,9 @@ def datasheet_accept(
             raise _stale() from exc
         event = _event(locked, SheetEvent.Kind.ACCEPTED, user, address=address, comment=comment)
         _notify(event)
+        from portal.outbox import enqueue
+
+        enqueue("indicators.reports.tasks.engine_queue_sheet", locked.pk, key=f"sheet:{locked.pk}")
     return locked
 
 

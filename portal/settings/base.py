@@ -184,6 +184,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.add_error_responses",
+    ],
 }
 
 LOGGING = {
@@ -204,6 +208,10 @@ PORTAL_SDMX_STRUCTURE = env("PORTAL_SDMX_STRUCTURE", default="KG_NSC:SDG(1.8)")
 # Celery beat (the `celery -A portal beat` process in production).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
+    "engine-nightly": {
+        "task": "indicators.reports.tasks.engine_run_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "forum-daily-digest": {
         "task": "forum.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=0),

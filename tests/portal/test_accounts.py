@@ -148,7 +148,7 @@ def test_admin_lists_every_model(client, cast):
     cast.users["coordinator"].is_staff = True
     cast.users["coordinator"].is_superuser = True
     cast.users["coordinator"].save()
-    for app in ("portal",):
+    for app in ("portal", "indicators", "forum", "meetings"):
         for model in apps.get_app_config(app).get_models():
             assert admin.site.is_registered(model), model
             url = f"/admin/{app}/{model._meta.model_name}/"

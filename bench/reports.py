@@ -1,0 +1,342 @@
+"""Benchmark of the engine runs and the progress table on PostgreSQL.
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/wgportal_bench python bench/reports.py
+       [--countries 200] [--indicators 100] [--years 30] [--keep]
+
+Creates the database (dropping it first if it exists), loads the reference data,
+200 member countries x 100 indicators x 30 years of national values (one accepted
+sheet per country) and of international values (one release), with COPY; then times:
+1. a full engine run, database to stored results (in this process: one core);
+2. an incremental run: a corrected version of one country's sheet changing 3
+   indicators is accepted (the recompute runs eagerly in the same call);
+3. the worst incremental case: a first sheet of one more country, all indicators;
+4. the progress table for all 200 countries x 20 indicators (one goal), warm.
+The database is dropped at the end unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wgportal_bench"
+
+
+def _admin_connect(url: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    return psycopg.connect(f"{base}/postgres", autocommit=True), name
+
+
+def create_database(url: str) -> None:
+    conn, name = _admin_connect(url)
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def drop_database(url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    conn, name = _admin_connect(url)
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+def _copy(table: str, columns: list[str], lines: io.StringIO) -> None:
+    from django.db import connection
+
+    lines.seek(0)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            while data := lines.read(1 << 20):
+                copy.write(data)
+
+
+def load(countries: int, indicators: int, years: int) -> dict[str, object]:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from indicators.models import (
+        DataSheet,
+        Indicator,
+        InternationalRelease,
+        Population,
+        ReportingRound,
+    )
+    from portal.models import Agency, Country, Organisation, User
+    from portal.services import reference_data_load
+
+    call_command("migrate", verbosity=0)
+    reference_data_load()
+    members = list(Country.objects.order_by("iso3")[: countries + 1])
+    Country.objects.filter(pk__in=[c.pk for c in members]).update(is_member=True)
+    extra, members = members[-1], members[:-1]
+    Indicator.objects.bulk_create(
+        Indicator(
+            code=f"B{n:03d}",
+            framework="SDG",
+            name_en=f"Bench indicator {n}",
+            name_es=f"Indicador {n}",
+            goal=f"G{n // 20}",
+            unit="PT",
+            target_kind="relative" if n % 2 else "absolute",
+            target_value=0.5 if n % 2 else 20.0,
+            desired_direction="decrease",
+            baseline_year=1990,
+            target_year=2030,
+        )
+        for n in range(indicators)
+    )
+    round_ = ReportingRound.objects.create(
+        code="B",
+        name_en="Bench",
+        name_es="Bench",
+        opens_on=datetime.date(2026, 1, 1),
+        closes_on=datetime.date(2026, 12, 31),
+    )
+    sheets = DataSheet.objects.bulk_create(
+        DataSheet(country=c, round=round_, status="accepted", is_current=True) for c in members
+    )
+    agency = Agency.objects.get(code="UNICEF")
+    release = InternationalRelease.objects.create(agency=agency, version=1)
+    ind_ids = list(
+        Indicator.objects.filter(code__startswith="B").order_by("code").values_list("pk", flat=True)
+    )
+    rng = np.random.default_rng(7)
+    now = timezone.now().isoformat()
+    nat, intl, pop = io.StringIO(), io.StringIO(), io.StringIO()
+    for sheet, country in zip(sheets, members, strict=True):
+        start = rng.uniform(20, 100, size=len(ind_ids))
+        trend = rng.uniform(-0.06, 0.02, size=len(ind_ids))
+        for i, ind in enumerate(ind_ids):
+            for t in range(years):
+                v = start[i] * (1 + trend[i]) ** t
+                nat.write(f"{sheet.pk}\t{ind}\t\t{1995 + t}\t{v:.6f}\tPT\t\t\t\t{now}\n")
+                intl.write(
+                    f"{release.pk}\t{country.pk}\t{ind}\t\t{1995 + t}\t{v * rng.normal(1, 0.04):.6f}\tPT\tE\t\n"
+                )
+        for t in range(years):
+            pop.write(f"{country.pk}\t{1995 + t}\t{rng.uniform(1e6, 1e8):.0f}\t\tf\n")
+    _copy(
+        "indicators_observation",
+        [
+            "sheet_id",
+            "indicator_id",
+            "disaggregation",
+            "year",
+            "value",
+            "unit",
+            "nature",
+            "source",
+            "footnote",
+            "entered_at",
+        ],
+        nat,
+    )
+    _copy(
+        "indicators_internationalobservation",
+        [
+            "release_id",
+            "country_id",
+            "indicator_id",
+            "disaggregation",
+            "year",
+            "value",
+            "unit",
+            "nature",
+            "footnote",
+        ],
+        intl,
+    )
+    _copy("indicators_population", ["country_id", "year", "value", "source", "is_demo"], pop)
+    assert Population.objects.count() == countries * years
+    org = Organisation.objects.create(name="Bench secretariat", kind="secretariat")
+    coordinator = User.objects.create_user(
+        "bench@example.org",
+        "bench-password",
+        full_name="Bench",
+        role="coordinator",
+        organisation=org,
+    )
+    return {
+        "round": round_,
+        "extra": extra,
+        "coordinator": coordinator,
+        "members": members,
+        "ind_ids": ind_ids,
+    }
+
+
+def _worker_init() -> None:
+    import django
+
+    django.setup()
+
+
+def _worker_task(job: tuple[int, str]) -> dict[str, object]:
+    from indicators.reports import services
+
+    return services.engine_run_indicator(run_id=job[0], indicator_code=job[1])
+
+
+def _parallel_run(processes: int):  # type: ignore[no-untyped-def]
+    """The chord's shape without a broker: dispatch, indicators over N processes, finish."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    from indicators.reports import services
+
+    run = services.engine_run_create(trigger="command")
+    codes = services.engine_run_dispatch(run_id=run.pk)
+    connections.close_all()
+    with ProcessPoolExecutor(processes, initializer=_worker_init) as pool:
+        outcomes = list(pool.map(_worker_task, [(run.pk, code) for code in codes]))
+    return services.engine_run_finish(run_id=run.pk, outcomes=outcomes)
+
+
+def _timed(label: str, fn):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    print(f"{label}: {elapsed:.2f} s")
+    return result, elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--countries", type=int, default=200)
+    parser.add_argument("--indicators", type=int, default=100)
+    parser.add_argument("--years", type=int, default=30)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if "bench" not in url.rsplit("/", 1)[1]:
+        print("refusing: the database name must contain 'bench'", file=sys.stderr)
+        return 2
+    os.environ["DATABASE_URL"] = url
+    os.environ["CELERY_BROKER_URL"] = ""  # eager: the recompute runs in this process
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+    create_database(url)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    try:
+        return _bench(args)
+    finally:
+        if not args.keep:
+            drop_database(url)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.models import DataSheet, EngineRun, Observation, SeriesResult
+    from indicators.reports import services
+    from indicators.services.sheets import datasheet_accept
+
+    world, load_time = _timed(
+        "load (COPY)", lambda: load(args.countries, args.indicators, args.years)
+    )
+    n_obs = Observation.objects.count()
+    print(f"national observations: {n_obs}, international: {n_obs}")
+    run, full = _timed(
+        "full run, database to stored results, 2 processes (as 2 Celery workers)",
+        lambda: _parallel_run(args.processes),
+    )
+    assert run.status == "succeeded", run.problems[:3]
+    run1, _ = _timed(
+        "full run again, one process (idempotent re-run)",
+        lambda: services.engine_run_inline(run=services.engine_run_create(trigger="command")),
+    )
+    assert run1.status == "succeeded"
+    print(
+        f"  series results: {SeriesResult.objects.filter(is_current=True).count()}, counts {run.counts['national']}"
+    )
+
+    country = world["members"][0]
+    old = DataSheet.objects.get(country=country, is_current=True)
+    new = DataSheet.objects.create(
+        country=country, round=world["round"], version=2, status="submitted", supersedes=old
+    )
+    rows = list(
+        Observation.objects.filter(sheet=old).values(
+            "indicator_id", "disaggregation", "year", "value", "unit", "entered_at"
+        )
+    )
+    changed = set(world["ind_ids"][:3])
+    Observation.objects.bulk_create(
+        Observation(
+            sheet=new,
+            **{
+                **r,
+                "value": r["value"] * Decimal("1.1")
+                if r["indicator_id"] in changed
+                else r["value"],
+            },
+        )
+        for r in rows
+    )
+
+    def accept() -> EngineRun:
+        datasheet_accept(sheet=new, user=world["coordinator"])
+        return EngineRun.objects.order_by("-pk").first()
+
+    incremental, inc_time = _timed(
+        "incremental run after one corrected sheet (3 indicators changed)", accept
+    )
+    assert incremental.status == "succeeded" and len(incremental.indicator_codes) == 3
+
+    extra = world["extra"]
+    first = DataSheet.objects.create(country=extra, round=world["round"], status="submitted")
+    Observation.objects.bulk_create(Observation(sheet=first, **{**r}) for r in rows)
+
+    def accept_first() -> EngineRun:
+        datasheet_accept(sheet=first, user=world["coordinator"])
+        return EngineRun.objects.order_by("-pk").first()
+
+    worst, worst_time = _timed(
+        "incremental run, a first sheet with all 100 indicators", accept_first
+    )
+    assert worst.status == "succeeded"
+
+    client = Client()
+    client.force_login(world["coordinator"])
+    client.get("/data/reports/?goal=G0")
+    timings = []
+    for _ in range(5):
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get("/data/reports/?goal=G0")
+            timings.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    print(
+        f"progress table {args.countries} countries x 20 indicators: median {sorted(timings)[2] * 1000:.0f} ms, {len(queries)} queries, {len(response.content)} bytes"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

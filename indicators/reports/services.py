@@ -1,0 +1,767 @@
+"""Runs of the indicator engine: what to recompute, computing one indicator, swapping results in.
+
+A run goes through three steps, each a service the Celery tasks call (tasks.py):
+
+1. ``engine_run_dispatch``: fixes the run's inputs (the current accepted sheets and
+   current releases, with their versions) and lists its indicators;
+2. ``engine_run_indicator`` (one per indicator, fanned out as a Celery group): reads
+   that indicator's observations of exactly those inputs, runs the engine and writes
+   *staged* rows (``is_current`` false) in one transaction, replacing any staged rows
+   a killed attempt left;
+3. ``engine_run_finish`` (the chord's body): in one transaction, replaces the current
+   rows of the run's scope with its staged rows, opens or reopens discrepancy cases,
+   records the counts; or, if any indicator failed, deletes the staged rows, keeps the
+   previous results current and records every problem.
+
+Every step is idempotent, so a retried task (acks_late) never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import engine
+from indicators.models import (
+    AggregateResult,
+    CaseComment,
+    DataSheet,
+    DiscrepancyCase,
+    DiscrepancyResult,
+    EngineRun,
+    Indicator,
+    InternationalObservation,
+    InternationalRelease,
+    Observation,
+    Population,
+    SeriesResult,
+)
+from indicators.reports import selectors
+from portal import permissions as base
+from portal.models import Agency, Country, Region, User
+
+BATCH = 5000
+Outcome = dict[str, Any]
+
+
+# --- starting runs -----------------------------------------------------------------
+
+
+def engine_run_create(
+    *,
+    trigger: str,
+    user: User | None = None,
+    indicator_codes: Sequence[str] | None = None,
+    country_codes: Sequence[str] | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> EngineRun:
+    """Records a queued run. ``None`` scopes mean every indicator / every country."""
+    return EngineRun.objects.create(
+        trigger=trigger,
+        started_by=user,
+        indicator_codes=sorted(set(indicator_codes)) if indicator_codes is not None else None,
+        country_codes=sorted(set(country_codes)) if country_codes is not None else None,
+        parameters=parameters or {},
+    )
+
+
+def engine_run_queue(
+    *,
+    trigger: str,
+    user: User | None = None,
+    indicator_codes: Sequence[str] | None = None,
+    country_codes: Sequence[str] | None = None,
+) -> EngineRun:
+    """Creates a run and queues it once the surrounding transaction commits."""
+    from portal.outbox import enqueue
+
+    with transaction.atomic():
+        run = engine_run_create(
+            trigger=trigger, user=user, indicator_codes=indicator_codes, country_codes=country_codes
+        )
+        enqueue("indicators.reports.tasks.engine_run_start", run.pk, key=f"run:{run.pk}")
+    return run
+
+
+def engine_run_request(*, user: User) -> EngineRun:
+    """The coordinator's button: a full recompute. Raises PermissionDenied for anyone else."""
+    if not base.can_run_engine(user):
+        raise PermissionDenied(_("Only the coordinator can run the indicator engine."))
+    return engine_run_queue(trigger=EngineRun.Trigger.MANUAL, user=user)
+
+
+def _sheet_values(sheet_id: int) -> set[tuple[str, str, int, str]]:
+    rows = Observation.objects.filter(sheet_id=sheet_id, area__isnull=True).values_list(
+        "indicator__code", "disaggregation", "year", "value"
+    )
+    return {(code, series, year, str(value)) for code, series, year, value in rows}
+
+
+def affected_by_sheet(sheet: DataSheet) -> list[str]:
+    """Indicators whose national totals changed with ``sheet`` against the version it replaces.
+
+    With no earlier version (or one of another round), every indicator of either sheet.
+    """
+    new = _sheet_values(sheet.pk)
+    previous = sheet.supersedes_id
+    old = _sheet_values(previous) if previous else set()
+    changed = {key[0] for key in new ^ old}
+    held = set(
+        SeriesResult.objects.filter(
+            is_current=True, country_id=sheet.country_id, source="national"
+        ).values_list("indicator__code", flat=True)
+    )
+    if previous is None:
+        changed |= held & {key[0] for key in new}
+    return sorted(changed)
+
+
+def engine_queue_for_sheet(*, sheet_id: int) -> EngineRun | None:
+    """After a sheet is accepted: recompute its country for the indicators that changed."""
+    sheet = DataSheet.objects.select_related("country").get(pk=sheet_id)
+    if not sheet.is_current:
+        return None
+    codes = affected_by_sheet(sheet)
+    if not codes:
+        return None
+    return engine_run_queue(
+        trigger=EngineRun.Trigger.SHEET_ACCEPTED,
+        user=sheet.reviewed_by,
+        indicator_codes=codes,
+        country_codes=[sheet.country.iso3],
+    )
+
+
+def _release_keys(release_id: int) -> set[tuple[str, str, str, int, str]]:
+    rows = InternationalObservation.objects.filter(release_id=release_id).values_list(
+        "country__iso3", "indicator__code", "disaggregation", "year", "value"
+    )
+    return {(c, i, s, y, str(v)) for c, i, s, y, v in rows}
+
+
+def engine_queue_for_release(*, release_id: int) -> EngineRun | None:
+    """After an agency's release is loaded: recompute the (indicator, country) pairs it changed."""
+    release = InternationalRelease.objects.get(pk=release_id)
+    previous = (
+        InternationalRelease.objects.filter(
+            agency_id=release.agency_id, version__lt=release.version
+        )
+        .order_by("-version")
+        .first()
+    )
+    changed = _release_keys(release.pk) ^ (_release_keys(previous.pk) if previous else set())
+    if not changed:
+        return None
+    return engine_run_queue(
+        trigger=EngineRun.Trigger.INTERNATIONAL_LOADED,
+        user=release.loaded_by,
+        indicator_codes=sorted({key[1] for key in changed}),
+        country_codes=sorted({key[0] for key in changed}),
+    )
+
+
+# --- step 1: dispatch --------------------------------------------------------------
+
+
+def engine_run_dispatch(*, run_id: int) -> list[str]:
+    """Fixes the run's inputs and returns the indicator codes to compute (none if finished)."""
+    with transaction.atomic():
+        run = EngineRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (EngineRun.Status.QUEUED, EngineRun.Status.RUNNING):
+            return []
+        if run.status == EngineRun.Status.QUEUED:
+            run.inputs = selectors.inputs_snapshot()
+            run.parameters = {
+                **run.parameters,
+                "national": "current accepted sheets, national totals (area blank)",
+                "international": "current release of each agency; custodian first",
+                "engine": "indicators.engine assess, discrepancies, aggregate",
+            }
+            run.status, run.started_at = EngineRun.Status.RUNNING, timezone.now()
+            run.save(update_fields=["inputs", "parameters", "status", "started_at"])
+    sheets = [s["id"] for s in run.inputs.get("sheets", [])]
+    releases = [r["id"] for r in run.inputs.get("releases", [])]
+    with_data = set(
+        Observation.objects.filter(sheet_id__in=sheets, area__isnull=True)
+        .values_list("indicator__code", flat=True)
+        .distinct()
+    ) | set(
+        InternationalObservation.objects.filter(release_id__in=releases)
+        .values_list("indicator__code", flat=True)
+        .distinct()
+    )
+    # An indicator without data has no rows to compute; its old rows still leave at the swap.
+    if run.indicator_codes is not None:
+        with_data &= set(run.indicator_codes)
+    return sorted(with_data)
+
+
+# --- step 2: one indicator ---------------------------------------------------------
+
+
+def _none(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _t_star(value: Any) -> tuple[float | None, bool]:
+    value = _none(value)
+    if value is not None and math.isinf(value):
+        return None, True
+    return value, False
+
+
+@dataclass
+class _Refs:
+    countries: dict[str, int]
+    regions: dict[str, int | None]
+    agencies: dict[str, int]
+
+
+def _refs() -> _Refs:
+    regions: dict[str, int | None] = dict(Region.objects.values_list("code", "pk"))
+    regions[selectors.GROUP_CODE] = None
+    return _Refs(
+        countries=dict(Country.objects.values_list("iso3", "pk")),
+        regions=regions,
+        agencies=dict(Agency.objects.values_list("code", "pk")),
+    )
+
+
+def _fingerprints(frame: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """A hash of the compared values (both sources) per (country, series) in ``keys``."""
+    if keys.empty:
+        return {}
+    rows = frame.merge(keys[["country", "series"]], on=["country", "series"])
+    rows = rows.sort_values(["country", "series", "source", "year"])
+    rows = rows.assign(
+        text=rows["source"].str[0] + rows["year"].astype(str) + "=" + rows["value"].map(repr)
+    )
+    joined = rows.groupby(["country", "series"], sort=False)["text"].agg(";".join)
+    return {
+        (str(key[0]), str(key[1])): hashlib.sha1(str(text).encode()).hexdigest()  # type: ignore[index]
+        for key, text in joined.items()
+    }
+
+
+def _headline(assessed: pd.DataFrame) -> np.ndarray:
+    """Per (country, source): the blank key, else the key with fewest dimensions, then first."""
+    if assessed.empty:
+        return np.zeros(0, dtype=bool)
+    series = assessed["series"].astype(str)
+    parts = np.where(series == "", 0, series.str.count(";") + 1)
+    order = pd.DataFrame(
+        {"country": assessed["country"], "source": assessed["source"], "parts": parts, "s": series}
+    ).sort_values(["country", "source", "parts", "s"])
+    first = ~order.duplicated(["country", "source"])
+    return first.reindex(assessed.index).to_numpy()
+
+
+def _series_rows(
+    run: EngineRun, indicator: Indicator, assessed: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
+) -> list[SeriesResult]:
+    keys = ["country", "source", "series"]
+    origin: dict[tuple[Any, ...], dict[Any, Any]] = {
+        (r["country"], r["source"], r["series"]): r
+        for r in frame.drop_duplicates(keys).to_dict("records")
+    }
+    headline = _headline(assessed)
+    rows = []
+    for index, record in enumerate(assessed.to_dict("records")):
+        key = (record["country"], record["source"], record["series"])
+        found = origin.get(key)
+        t_star, never = _t_star(record["t_star"])
+        national = record["source"] == "national"
+        rows.append(
+            SeriesResult(
+                run=run,
+                indicator=indicator,
+                country_id=refs.countries[record["country"]],
+                source=record["source"],
+                series=record["series"],
+                is_headline=bool(headline[index]),
+                n_obs=int(record["n_obs"]),
+                first_year=_none(record["first_year"]),
+                first_value=_none(record["first_value"]),
+                latest_year=_none(record["latest_year"]),
+                latest_value=_none(record["latest_value"]),
+                baseline_value=_none(record["baseline_value"]),
+                target=_none(record["target"]),
+                model=record["model"] or "",
+                rate=_none(record["rate"]),
+                t_star=t_star,
+                t_star_never=never,
+                category=record["category"],
+                cis_rule_applied=bool(record["cis_rule_applied"]),
+                sheet_id=_none(found["sheet_id"]) if national and found is not None else None,
+                sheet_version=_none(found["sheet_version"])
+                if national and found is not None
+                else None,
+                release_id=_none(found["release_id"])
+                if not national and found is not None
+                else None,
+                agency_id=refs.agencies.get(found["agency"])
+                if not national and found is not None
+                else None,
+            )
+        )
+    return rows
+
+
+def _discrepancy_rows(
+    run: EngineRun, indicator: Indicator, table: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
+) -> list[DiscrepancyResult]:
+    opens = (table["status"] == "discrepant") | table["classification_differs"].astype(bool)
+    prints = _fingerprints(frame, table.loc[opens, ["country", "series"]])
+    rows = []
+    for record in table.to_dict("records"):
+        rows.append(
+            DiscrepancyResult(
+                run=run,
+                indicator=indicator,
+                country_id=refs.countries[record["country"]],
+                series=record["series"],
+                status=record["status"],
+                common_years=int(record["common_years"]),
+                discrepant_years=int(record["discrepant_years"]),
+                max_abs_rel_diff=_none(record["max_abs_rel_diff"]),
+                national_latest_year=_none(record["national_latest_year"]),
+                international_latest_year=_none(record["international_latest_year"]),
+                latest_year_differs=bool(record["latest_year_differs"]),
+                international_estimated=bool(record["international_estimated"]),
+                national_category=_none(record["national_category"]) or "",
+                international_category=_none(record["international_category"]) or "",
+                classification_differs=bool(record["classification_differs"]),
+                fingerprint=prints.get((record["country"], record["series"]), ""),
+            )
+        )
+    return rows
+
+
+def _aggregate_rows(
+    run: EngineRun, indicator: Indicator, table: pd.DataFrame, refs: _Refs
+) -> list[AggregateResult]:
+    rows = []
+    for record in table.to_dict("records"):
+        if record["region"] not in refs.regions:
+            continue
+        t_star, never = _t_star(record["t_star"])
+        rows.append(
+            AggregateResult(
+                run=run,
+                indicator=indicator,
+                region_id=refs.regions[record["region"]],
+                source=record["source"],
+                year0=_none(record["year0"]),
+                value0=_none(record["value0"]),
+                year1=_none(record["year1"]),
+                value1=_none(record["value1"]),
+                coverage=_none(record["coverage"]),
+                n_members=int(record["n_members"]),
+                n_imputed=int(record["n_imputed"]),
+                category=record["category"],
+                t_star=t_star,
+                t_star_never=never,
+            )
+        )
+    return rows
+
+
+def _problem_dicts(
+    error: engine.EngineInputError, frame: pd.DataFrame, code: str
+) -> list[dict[str, Any]]:
+    """The engine's problems, each with the country and sheet (or release) of its row."""
+    out = []
+    for problem in error.problems:
+        item: dict[str, Any] = {"indicator": code, "text": str(problem), "message": problem.message}
+        index = problem.line - 2
+        if problem.source == "observations" and 0 <= index < len(frame):
+            row = frame.iloc[index]
+            item.update(
+                country=row["country"],
+                series=row["series"],
+                year=_none(row["year"]),
+                sheet=_none(row.get("sheet_id")),
+                release=_none(row.get("release_id")),
+            )
+        out.append(item)
+    return out
+
+
+def compute_indicator(
+    *,
+    code: str,
+    frame: pd.DataFrame,
+    indicators: pd.DataFrame,
+    countries: pd.DataFrame,
+    population: pd.DataFrame,
+    country_codes: Sequence[str] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Pure step: the engine on one indicator's frame. Out: (scoped frame, assess,
+    discrepancies, aggregates). Raises EngineInputError."""
+    scoped = frame if country_codes is None else frame[frame["country"].isin(country_codes)]
+    scoped = scoped.reset_index(drop=True)
+    cis = countries.drop_duplicates("country")[["country", "cis"]]
+    columns = selectors.OBS_COLUMNS
+    assessed = engine.assess(scoped[columns], indicators, cis)
+    table = engine.discrepancies(scoped[columns], indicators, cis)
+    totals = frame.loc[frame["series"] == "", columns].reset_index(drop=True)
+    aggregates = engine.aggregate(totals, indicators, countries, population)
+    return scoped, assessed, table, aggregates
+
+
+def _clear_staged(run: EngineRun, indicator: Indicator | None = None) -> None:
+    for model in (SeriesResult, DiscrepancyResult, AggregateResult):
+        rows = model.objects.filter(run=run, is_current=False)
+        if indicator is not None:
+            rows = rows.filter(indicator=indicator)
+        rows.delete()
+
+
+def engine_run_indicator(*, run_id: int, indicator_code: str) -> Outcome:
+    """Runs the engine on one indicator of a run and stages its rows (one transaction).
+
+    Out: ``{"indicator", "series", "problems", "error"}``; input problems are returned,
+    not raised, so the run's last step can record all of them. Safe to repeat.
+    """
+    run = EngineRun.objects.get(pk=run_id)
+    outcome: Outcome = {"indicator": indicator_code, "series": 0, "problems": [], "error": ""}
+    if run.status != EngineRun.Status.RUNNING:
+        return outcome
+    indicator = Indicator.objects.get(code=indicator_code)
+    frame = selectors.observations_frame(snapshot=run.inputs, indicator_codes=[indicator_code])
+    try:
+        scoped, assessed, table, aggregates = compute_indicator(
+            code=indicator_code,
+            frame=frame,
+            indicators=selectors.indicators_frame([indicator_code]),
+            countries=selectors.countries_frame(with_regions=True),
+            population=selectors.population_frame(),
+            country_codes=run.country_codes,
+        )
+    except engine.EngineInputError as error:
+        outcome["problems"] = _problem_dicts(error, frame, indicator_code)
+        return outcome
+    refs = _refs()
+    with transaction.atomic():
+        _clear_staged(run, indicator)
+        series = _series_rows(run, indicator, assessed, scoped, refs)
+        SeriesResult.objects.bulk_create(series, batch_size=BATCH)
+        DiscrepancyResult.objects.bulk_create(
+            _discrepancy_rows(run, indicator, table, scoped, refs), batch_size=BATCH
+        )
+        AggregateResult.objects.bulk_create(
+            _aggregate_rows(run, indicator, aggregates, refs), batch_size=BATCH
+        )
+    outcome["series"] = len(series)
+    return outcome
+
+
+# --- step 3: finish ----------------------------------------------------------------
+
+
+def _scope(run: EngineRun, *, by_country: bool = True) -> Q:
+    scope = Q()
+    if run.indicator_codes is not None:
+        scope &= Q(indicator__code__in=run.indicator_codes)
+    if by_country and run.country_codes is not None:
+        scope &= Q(country__iso3__in=run.country_codes)
+    return scope
+
+
+def _overlaps(a: list[str] | None, b: list[str] | None) -> bool:
+    return a is None or b is None or bool(set(a) & set(b))
+
+
+def _superseded(run: EngineRun) -> bool:
+    newer = EngineRun.objects.filter(pk__gt=run.pk, status=EngineRun.Status.SUCCEEDED)
+    return any(
+        _overlaps(run.indicator_codes, other.indicator_codes)
+        and _overlaps(run.country_codes, other.country_codes)
+        for other in newer.only("indicator_codes", "country_codes")
+    )
+
+
+def _counts(run: EngineRun) -> dict[str, Any]:
+    def tally(model: Any, field: str, **filters: Any) -> dict[str, int]:
+        rows = model.objects.filter(run=run, **filters).values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in rows}
+
+    return {
+        "national": tally(SeriesResult, "category", source="national"),
+        "international": tally(SeriesResult, "category", source="international"),
+        "discrepancies": tally(DiscrepancyResult, "status"),
+        "aggregates": tally(AggregateResult, "category"),
+    }
+
+
+def _fail(run: EngineRun, *, problems: list[dict[str, Any]], error: str) -> EngineRun:
+    _clear_staged(run)
+    run.status, run.problems, run.error = EngineRun.Status.FAILED, problems, error
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "problems", "error", "finished_at"])
+    return run
+
+
+def engine_run_finish(*, run_id: int, outcomes: Iterable[Outcome]) -> EngineRun:
+    """Swaps the run's staged rows in for its scope, or fails it keeping the old results.
+
+    In one transaction: on any problem or error, the staged rows go and the run is
+    ``failed`` with every problem; else the current rows of the scope are replaced,
+    cases opened or reopened, counts recorded and the run ``succeeded``. Idempotent.
+    """
+    outcomes = list(outcomes)
+    with transaction.atomic():
+        run = EngineRun.objects.select_for_update().get(pk=run_id)
+        if run.status != EngineRun.Status.RUNNING:
+            return run
+        problems = [p for outcome in outcomes for p in outcome.get("problems", [])]
+        errors = [f"{o['indicator']}: {o['error']}" for o in outcomes if o.get("error")]
+        if problems or errors:
+            message = _("The engine rejected its inputs; the previous results stay current.")
+            return _fail(run, problems=problems, error="\n".join(errors) or message)
+        if _superseded(run):
+            _clear_staged(run)
+            run.status, run.finished_at = EngineRun.Status.SUPERSEDED, timezone.now()
+            run.save(update_fields=["status", "finished_at"])
+            return run
+        for model, by_country in (
+            (SeriesResult, True),
+            (DiscrepancyResult, True),
+            (AggregateResult, False),
+        ):
+            model.objects.filter(_scope(run, by_country=by_country), is_current=True).exclude(
+                run=run
+            ).delete()
+            model.objects.filter(run=run).update(is_current=True)
+        cases = cases_sync(run=run)
+        run.counts = {**_counts(run), "cases": cases, "indicators": len(outcomes)}
+        run.status, run.finished_at = EngineRun.Status.SUCCEEDED, timezone.now()
+        run.save(update_fields=["counts", "status", "finished_at"])
+    return run
+
+
+def engine_run_fail(*, run_id: int, error: str) -> EngineRun:
+    """A run whose tasks gave up (retries exhausted): failed, previous results kept."""
+    with transaction.atomic():
+        run = EngineRun.objects.select_for_update().get(pk=run_id)
+        if run.status in (EngineRun.Status.QUEUED, EngineRun.Status.RUNNING):
+            _fail(run, problems=[], error=error)
+    return run
+
+
+def engine_run_inline(*, run: EngineRun) -> EngineRun:
+    """The whole run in this process, without Celery (command line, benchmarks, tests)."""
+    codes = engine_run_dispatch(run_id=run.pk)
+    try:
+        outcomes = [engine_run_indicator(run_id=run.pk, indicator_code=code) for code in codes]
+    except Exception as exc:  # noqa: BLE001 - recorded on the run, then re-raised
+        engine_run_fail(run_id=run.pk, error=repr(exc))
+        raise
+    return engine_run_finish(run_id=run.pk, outcomes=outcomes)
+
+
+# --- discrepancy cases -------------------------------------------------------------
+
+
+def _case_kind(row: DiscrepancyResult) -> str:
+    kinds = []
+    if row.status == "discrepant":
+        kinds.append("discrepant")
+    if row.classification_differs:
+        kinds.append("classification_differs")
+    return ",".join(kinds)
+
+
+def cases_sync(*, run: EngineRun) -> dict[str, int]:
+    """Opens a case per new discrepant (or differently classified) series of the run;
+    reopens a closed case whose compared values changed. Out: counts opened/reopened."""
+    rows = list(
+        DiscrepancyResult.objects.filter(run=run, is_current=True).filter(
+            Q(status="discrepant") | Q(classification_differs=True)
+        )
+    )
+    if not rows:
+        return {"opened": 0, "reopened": 0}
+    indicator_ids = {row.indicator_id for row in rows}
+    country_ids = {row.country_id for row in rows}
+    existing = {
+        (c.country_id, c.indicator_id, c.series): c
+        for c in DiscrepancyCase.objects.filter(
+            indicator_id__in=indicator_ids, country_id__in=country_ids
+        )
+    }
+    agencies = {
+        (c, i, s): a
+        for c, i, s, a in SeriesResult.objects.filter(
+            run=run, source="international", indicator_id__in=indicator_ids
+        ).values_list("country_id", "indicator_id", "series", "agency_id")
+    }
+    new, comments, reopened = [], [], 0
+    now = timezone.now()
+    for row in rows:
+        key = (row.country_id, row.indicator_id, row.series)
+        case = existing.get(key)
+        if case is None:
+            new.append(
+                DiscrepancyCase(
+                    country_id=row.country_id,
+                    indicator_id=row.indicator_id,
+                    series=row.series,
+                    agency_id=agencies.get(key),
+                    kind=_case_kind(row),
+                    fingerprint=row.fingerprint,
+                    opened_at=now,
+                    opened_by_run=run,
+                )
+            )
+            continue
+        if case.fingerprint == row.fingerprint:
+            continue
+        if case.is_closed:
+            case.status, case.closed_at = DiscrepancyCase.Status.OPEN, None
+            case.times_reopened += 1
+            reopened += 1
+            comments.append(
+                CaseComment(
+                    case=case,
+                    side=CaseComment.Side.ENGINE,
+                    text=_("Reopened: the compared figures changed (engine run #%(run)s).")
+                    % {"run": run.pk},
+                )
+            )
+        case.fingerprint, case.kind = row.fingerprint, _case_kind(row)
+        case.save(
+            update_fields=[
+                "status",
+                "closed_at",
+                "times_reopened",
+                "fingerprint",
+                "kind",
+                "updated_at",
+            ]
+        )
+    DiscrepancyCase.objects.bulk_create(new, batch_size=BATCH)
+    CaseComment.objects.bulk_create(comments)
+    return {"opened": len(new), "reopened": reopened}
+
+
+def _side(user: User, case: DiscrepancyCase) -> str:
+    if base.is_coordinator(user):
+        return CaseComment.Side.SECRETARIAT
+    if base.is_country_focal_point(user, case.country):
+        return CaseComment.Side.COUNTRY
+    return CaseComment.Side.AGENCY
+
+
+def case_answer(
+    *,
+    case: DiscrepancyCase,
+    user: User,
+    text: str = "",
+    status: str | None = None,
+    reason: str | None = None,
+    forum_thread: str | None = None,
+) -> DiscrepancyCase:
+    """A country, agency or coordinator answer: a comment and/or a new status, reason, link.
+
+    Raises PermissionDenied (``can_answer_case``) or ValidationError (unknown status or
+    reason, or nothing to record).
+    """
+    if not base.can_answer_case(user, case.country, case.agency):
+        raise PermissionDenied(_("You cannot answer this discrepancy case."))
+    if status is not None and status not in DiscrepancyCase.Status.values:
+        raise ValidationError(_("Unknown status."))
+    if reason and reason not in DiscrepancyCase.Reason.values:
+        raise ValidationError(_("Unknown reason."))
+    if not (text.strip() or status or reason is not None or forum_thread is not None):
+        raise ValidationError(_("Nothing to record."))
+    with transaction.atomic():
+        case = DiscrepancyCase.objects.select_for_update().get(pk=case.pk)
+        fields = ["updated_at"]
+        if status and status != case.status:
+            case.status = status
+            case.closed_at = timezone.now() if status in DiscrepancyCase.CLOSED else None
+            fields += ["status", "closed_at"]
+        if reason is not None:
+            case.reason = reason
+            fields.append("reason")
+        if forum_thread is not None:
+            case.forum_thread = forum_thread
+            fields.append("forum_thread")
+        case.save(update_fields=fields)
+        if text.strip():
+            CaseComment.objects.create(
+                case=case, author=user, side=_side(user, case), text=text.strip()
+            )
+    return case
+
+
+# --- population --------------------------------------------------------------------
+
+
+def population_load(*, text: str, is_demo: bool = False, source: str = "") -> int:
+    """Loads ``country,year,population[,indicator]`` CSV text (``#`` lines are comments).
+
+    Replaces the rows of the same keys; all or nothing. Out: rows stored. Raises
+    ValidationError listing every bad line.
+    """
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)))
+    countries = dict(Country.objects.values_list("iso3", "pk"))
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    problems: list[str] = []
+    rows: dict[tuple[int, int | None, int], float] = {}
+    for line, record in enumerate(reader, start=2):
+        iso3 = (record.get("country") or "").strip()
+        code = (record.get("indicator") or "").strip()
+        try:
+            year, value = int(record.get("year") or ""), float(record.get("population") or "")
+            if value < 0 or not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            problems.append(_("line %(line)s: year or population is not a number") % {"line": line})
+            continue
+        if iso3 not in countries or (code and code not in indicators):
+            problems.append(_("line %(line)s: unknown country or indicator") % {"line": line})
+            continue
+        rows[(countries[iso3], indicators.get(code) if code else None, year)] = value
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        for (country_id, indicator_id, year), value in rows.items():
+            Population.objects.update_or_create(
+                country_id=country_id,
+                indicator_id=indicator_id,
+                year=year,
+                defaults={"value": value, "is_demo": is_demo, "source": source},
+            )
+    return len(rows)
+
+
+def population_load_file(*, path: Path, is_demo: bool | None = None) -> int:
+    """``population_load`` on a file; a file whose comments say DEMONSTRATION is demo data."""
+    text = path.read_text(encoding="utf-8")
+    demo = "DEMONSTRATION" in text.upper() if is_demo is None else is_demo
+    return population_load(text=text, is_demo=demo, source=path.name)

@@ -1,0 +1,97 @@
+"""Celery tasks of the engine: thin, take ids, call one service, own the retries.
+
+A run is ``engine_run_start`` (fix inputs) -> a chord of ``engine_run_indicator``
+(one per indicator, any worker) -> ``engine_run_finish`` (swap results in).
+With eager tasks (no broker) the same chord runs in-process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import chord, group, shared_task
+from django.db import InterfaceError, OperationalError
+
+from indicators.reports import services
+
+RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError, ConnectionError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def engine_run_start(self, run_id: int) -> int:  # type: ignore[no-untyped-def]
+    """Fixes the run's inputs and fans out one task per indicator, joined by a chord."""
+    codes = services.engine_run_dispatch(run_id=run_id)
+    if not codes:
+        services.engine_run_finish(run_id=run_id, outcomes=[])
+        return 0
+    header = group(engine_run_indicator.s(run_id, code) for code in codes)
+    body = engine_run_finish.s(run_id).on_error(engine_run_failed.si(run_id))
+    chord(header)(body)
+    return len(codes)
+
+
+@shared_task(**RETRY)
+def engine_run_indicator(self, run_id: int, indicator_code: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """One indicator of a run: compute and stage its rows."""
+    return services.engine_run_indicator(run_id=run_id, indicator_code=indicator_code)
+
+
+@shared_task(**RETRY)
+def engine_run_finish(self, outcomes: list[dict[str, Any]], run_id: int) -> str:  # type: ignore[no-untyped-def]
+    """The chord's body: swap the run's results in (or record why it failed)."""
+    return str(services.engine_run_finish(run_id=run_id, outcomes=outcomes).status)
+
+
+@shared_task(bind=True, acks_late=True)
+def engine_run_failed(self, run_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Error callback of the chord: a task gave up after its retries."""
+    services.engine_run_fail(
+        run_id=run_id, error="A task of this run failed after its retries; see the worker log."
+    )
+
+
+@shared_task(bind=True, acks_late=True)
+def engine_run_nightly(self) -> int:  # type: ignore[no-untyped-def]
+    """Celery beat: the full recompute every night."""
+    from indicators.models import EngineRun
+
+    run = services.engine_run_create(trigger=EngineRun.Trigger.NIGHTLY)
+    engine_run_start.delay(run.pk)
+    return run.pk
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def engine_queue_sheet(self, sheet_id: int) -> int | None:  # type: ignore[no-untyped-def]
+    """After a sheet is accepted (via the outbox): queue the recompute of what it changed."""
+    from indicators.reports.services import engine_queue_for_sheet
+
+    run = engine_queue_for_sheet(sheet_id=sheet_id)
+    return run.pk if run is not None else None
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ConnectionError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def engine_queue_release(self, release_id: int) -> int | None:  # type: ignore[no-untyped-def]
+    """After an agency's release is loaded (via the outbox): queue the recompute of what it changed."""
+    from indicators.reports.services import engine_queue_for_release
+
+    run = engine_queue_for_release(release_id=release_id)
+    return run.pk if run is not None else None

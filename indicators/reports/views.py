@@ -1,0 +1,784 @@
+"""Report pages: progress table, country profile, indicator page, discrepancies, cases, runs.
+
+Every page reads stored results only (the engine never runs in a request, except
+eagerly in the embedded setup after a button). Results come from published data
+only, so every logged-in member may read them; only the coordinator starts runs.
+Each table page answers ``?export=csv`` and ``?export=xlsx``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.models import (
+    DiscrepancyCase,
+    DiscrepancyResult,
+    EngineRun,
+    Indicator,
+    SeriesResult,
+    StatisticalOperation,
+)
+from indicators.models.results import Category, DiscrepancyStatus
+from indicators.reports import charts, exports, selectors, services
+from portal import permissions as base
+from portal.models import Country
+from portal.typing import AuthedRequest
+
+SOURCES = ("national", "international")
+
+
+def _member_required(request: HttpRequest) -> None:
+    if not base.can_view_published(request.user):
+        raise PermissionDenied
+
+
+def _num(value: float | None, digits: int = 4) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}g}"
+
+
+def _export(request: HttpRequest, table: exports.Table) -> HttpResponse | None:
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return exports.response(table, fmt)
+    return None
+
+
+def _latest_runs() -> dict[str, Any]:
+    runs = list(EngineRun.objects.select_related("started_by")[:1])
+    succeeded = EngineRun.objects.filter(status=EngineRun.Status.SUCCEEDED).first()
+    return {"last_run": runs[0] if runs else None, "last_success": succeeded}
+
+
+def _t_star_text(row: dict[str, Any] | None) -> str:
+    if not row:
+        return "–"
+    if row.get("t_star_never"):
+        return _("never")
+    return _num(row.get("t_star"), 6) if row.get("t_star") is not None else "–"
+
+
+# --- progress table -----------------------------------------------------------------
+
+
+def _cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return str(charts.category_mark(None))
+    tip = _("%(first)s → %(latest)s (%(y0)s–%(y1)s)") % {
+        "first": _num(row["first_value"]),
+        "latest": _num(row["latest_value"]),
+        "y0": row["first_year"] or "–",
+        "y1": row["latest_year"] or "–",
+    }
+    return str(
+        format_html('<span title="{}">{}</span>', tip, charts.category_mark(row["category"]))
+    )
+
+
+def _progress_rows(
+    countries: list[Country],
+    indicators: list[Indicator],
+    sources: tuple[str, ...],
+    results: dict[tuple[int, int, str], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    rows = []
+    for country in countries:
+        cells = []
+        for indicator in indicators:
+            for source in sources:
+                cells.append(_cell(results.get((country.pk, indicator.pk, source))))
+        rows.append(
+            {"country": country, "cells": mark_safe("".join(f"<td>{c}</td>" for c in cells))}
+        )
+    return rows
+
+
+def _footer(
+    indicators: list[Indicator], sources: tuple[str, ...], aggregates: dict[tuple[int, str], Any]
+) -> Any:
+    cells = []
+    for indicator in indicators:
+        for source in sources:
+            row = aggregates.get((indicator.pk, source))
+            if row is None:
+                cells.append("<td>–</td>")
+                continue
+            coverage = f"{row['coverage'] * 100:.0f}%" if row["coverage"] is not None else "–"
+            cells.append(
+                str(
+                    format_html(
+                        '<td>{} <span class="small">{}</span></td>',
+                        charts.category_mark(row["category"]),
+                        coverage,
+                    )
+                )
+            )
+    return mark_safe("".join(cells))
+
+
+def _progress_context(request: HttpRequest) -> dict[str, Any]:
+    regions = selectors.report_regions()
+    region_code = request.GET.get("region", "")
+    region = next((r for r in regions if r.code == region_code), None)
+    goal = request.GET.get("goal", "")
+    source = request.GET.get("source", "both")
+    sources = SOURCES if source not in SOURCES else (source,)
+    countries = selectors.report_countries(region)
+    indicators = selectors.report_indicators(goal or None)
+    results = selectors.headline_results(
+        country_ids=[c.pk for c in countries], indicator_ids=[i.pk for i in indicators]
+    )
+    indicators = [i for i in indicators if any(key[1] == i.pk for key in results)] or indicators[:0]
+    aggregates = selectors.aggregate_results(
+        region=region, indicator_ids=[i.pk for i in indicators]
+    )
+    return {
+        "regions": regions,
+        "region": region,
+        "goal": goal,
+        "goals": selectors.goals(),
+        "source": source,
+        "sources": sources,
+        "countries": countries,
+        "indicators": indicators,
+        "results": results,
+        "aggregates": aggregates,
+        "population": selectors.population_status(),
+        "categories": [(c, charts.category_mark(c, with_text=True)) for c in Category.values],
+    }
+
+
+def _progress_table(context: dict[str, Any]) -> exports.Table:
+    columns = ["country", "iso3"]
+    for indicator in context["indicators"]:
+        for source in context["sources"]:
+            columns.append(f"{indicator.code} {source}")
+    table = exports.Table(
+        "progress", str(_("Progress towards the targets")), columns, runs=_runs_of(context)
+    )
+    for country in context["countries"]:
+        row: list[Any] = [country.name, country.iso3]
+        for indicator in context["indicators"]:
+            for source in context["sources"]:
+                found = context["results"].get((country.pk, indicator.pk, source))
+                row.append(found["category"] if found else "")
+        table.rows.append(row)
+    label = context["region"].name if context["region"] else str(_("all member countries"))
+    for indicator in context["indicators"]:
+        for source in context["sources"]:
+            found = context["aggregates"].get((indicator.pk, source))
+            if found:
+                table.notes.append(
+                    f"{label} {indicator.code} {source}: {found['category']} "
+                    f"(coverage {found['coverage']})"
+                )
+    if context["population"]["demo"]:
+        table.notes.append(
+            str(_("Population weights are approximate demonstration figures, not official."))
+        )
+    return table
+
+
+def _runs_of(context: dict[str, Any]) -> list[EngineRun]:
+    ids = {row["run_id"] for row in context.get("results", {}).values()}
+    return list(EngineRun.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+
+
+@login_required
+def progress(request: AuthedRequest) -> HttpResponse:
+    _member_required(request)
+    context = _progress_context(request)
+    exported = _export(request, _progress_table(context))
+    if exported:
+        return exported
+    context["rows"] = _progress_rows(
+        context["countries"], context["indicators"], context["sources"], context["results"]
+    )
+    context["footer"] = _footer(context["indicators"], context["sources"], context["aggregates"])
+    context["can_run"] = base.can_run_engine(request.user)
+    context.update(_latest_runs())
+    return render(request, "indicators/reports/progress.html", context)
+
+
+# --- charts shared by the profile and the indicator page ------------------------------
+
+
+def _chart(
+    indicator: Indicator,
+    title: str,
+    national: dict[str, Any] | None,
+    international: dict[str, Any] | None,
+    points: dict[tuple[int, int, str, str], list[tuple[int, float, str]]],
+    small: bool = False,
+) -> Any:
+    def pts(row: dict[str, Any] | None) -> list[charts.Point]:
+        if row is None:
+            return []
+        key = (row["country_id"], row["indicator_id"], row["source"], row["series"])
+        return [charts.Point(y, v, n) for y, v, n in points.get(key, [])]
+
+    def trend(row: dict[str, Any] | None) -> charts.Trend | None:
+        if not row or not row["model"] or row["rate"] is None or row["first_year"] is None:
+            return None
+        return charts.Trend(row["model"], row["rate"], row["first_year"], row["first_value"])
+
+    main = national or international
+    data = charts.ChartData(
+        title=title,
+        unit=indicator.unit_label,
+        national=pts(national),
+        international=pts(international),
+        national_trend=trend(national),
+        international_trend=trend(international),
+        target=main["target"] if main else None,
+        cutoff=indicator.cutoff,
+        target_year=indicator.target_year,
+        t_star=(national or {}).get("t_star"),
+        international_label=(international or {}).get("agency__code") or "",
+    )
+    return charts.progress_chart(data, small=small)
+
+
+# --- country profile ------------------------------------------------------------------
+
+
+def _country_series(country: Country) -> list[dict[str, Any]]:
+    return list(
+        SeriesResult.objects.filter(is_current=True, country=country)
+        .order_by("indicator__code", "series", "source")
+        .values(*selectors.SERIES_FIELDS)
+    )
+
+
+@login_required
+def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
+    _member_required(request)
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    series = _country_series(country)
+    indicators = {
+        i.pk: i for i in Indicator.objects.filter(pk__in={r["indicator_id"] for r in series})
+    }
+    discrepancies = {
+        (d.indicator_id, d.series): d
+        for d in DiscrepancyResult.objects.filter(is_current=True, country=country)
+    }
+    cases = {(c.indicator_id, c.series): c for c in DiscrepancyCase.objects.filter(country=country)}
+    headline = [r for r in series if r["is_headline"]]
+    points = selectors.chart_points(headline)
+    blocks = []
+    for indicator_id, indicator in sorted(indicators.items(), key=lambda kv: kv[1].code):
+        mine = [r for r in series if r["indicator_id"] == indicator_id]
+        heads = {r["source"]: r for r in headline if r["indicator_id"] == indicator_id}
+        national, international = heads.get("national"), heads.get("international")
+        key_series = (national or international or {}).get("series", "")
+        blocks.append(
+            {
+                "indicator": indicator,
+                "national": national,
+                "international": international,
+                "rows": [_explain(r) for r in (national, international) if r],
+                "chart": _chart(
+                    indicator,
+                    f"{country.name} – {indicator.code}",
+                    national,
+                    international,
+                    points,
+                ),
+                "discrepancy": discrepancies.get((indicator_id, key_series)),
+                "case": cases.get((indicator_id, key_series)),
+                "others": [
+                    {**r, "mark": charts.category_mark(r["category"], with_text=True)}
+                    for r in mine
+                    if r not in (national, international)
+                ],
+            }
+        )
+    if request.GET.get("export") in ("csv", "xlsx"):
+        table = exports.Table(
+            f"profile-{country.iso3}",
+            str(_("Country profile of %(country)s") % {"country": country.name}),
+            [
+                "indicator",
+                "source",
+                "series",
+                "category",
+                "first_year",
+                "first_value",
+                "latest_year",
+                "latest_value",
+                "baseline_value",
+                "target",
+                "model",
+                "rate",
+                "t_star",
+                "sheet_id",
+                "sheet_version",
+                "release_id",
+                "agency",
+            ],
+            runs=list(EngineRun.objects.filter(pk__in={r["run_id"] for r in series})),
+        )
+        codes = {pk: i.code for pk, i in indicators.items()}
+        for r in series:
+            table.rows.append(
+                [
+                    codes[r["indicator_id"]],
+                    r["source"],
+                    r["series"],
+                    r["category"],
+                    r["first_year"],
+                    r["first_value"],
+                    r["latest_year"],
+                    r["latest_value"],
+                    r["baseline_value"],
+                    r["target"],
+                    r["model"],
+                    r["rate"],
+                    "inf" if r["t_star_never"] else r["t_star"],
+                    r["sheet_id"],
+                    r["sheet_version"],
+                    r["release_id"],
+                    r["agency__code"],
+                ]
+            )
+        return exports.response(table, request.GET["export"])
+    operations = StatisticalOperation.objects.filter(country=country).prefetch_related("indicators")
+    context = {
+        "country": country,
+        "blocks": blocks,
+        "operations": operations,
+        "categories": [(c, charts.category_mark(c, with_text=True)) for c in Category.values],
+        "now": timezone.now(),
+    }
+    context.update(_latest_runs())
+    return render(request, "indicators/reports/country.html", context)
+
+
+def _explain(row: dict[str, Any]) -> dict[str, Any]:
+    origin = (
+        _("data sheet v%(version)s") % {"version": row["sheet_version"]}
+        if row["source"] == "national"
+        else _("%(agency)s release") % {"agency": row["agency__code"] or "?"}
+    )
+    if row["source"] == "international" and "ILLUSTRATIVE" in (row.get("release__note") or ""):
+        origin = f"{origin} ({_('illustrative demonstration figures, not official')})"
+    return {
+        **row,
+        "mark": charts.category_mark(row["category"], with_text=True),
+        "first": f"{_num(row['first_value'])} ({row['first_year'] or '–'})",
+        "latest": f"{_num(row['latest_value'])} ({row['latest_year'] or '–'})",
+        "rate_text": _num(row["rate"]),
+        "target_text": _num(row["target"]),
+        "t_star_text": _t_star_text(row),
+        "origin": origin,
+    }
+
+
+# --- indicator page -------------------------------------------------------------------
+
+SORTS = {
+    "country": lambda r: r["country"].name,
+    "national": lambda r: (r["national"] or {}).get("category") or "~",
+    "international": lambda r: (r["international"] or {}).get("category") or "~",
+    "latest": lambda r: (r["national"] or {}).get("latest_value") or float("inf"),
+    "t_star": lambda r: (r["national"] or {}).get("t_star") or float("inf"),
+    "status": lambda r: r["status"] or "~",
+}
+
+
+@login_required
+def indicator_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    _member_required(request)
+    indicator = get_object_or_404(Indicator, code=code)
+    countries = selectors.report_countries(None)
+    results = selectors.headline_results(indicator_ids=[indicator.pk])
+    with_results = {key[0] for key in results}
+    extra = [c for c in Country.objects.filter(pk__in=with_results - {c.pk for c in countries})]
+    countries = countries + extra
+    statuses = dict(
+        DiscrepancyResult.objects.filter(
+            is_current=True, indicator=indicator, series=""
+        ).values_list("country_id", "status")
+    )
+    points = selectors.chart_points(results.values())
+    rows = []
+    for country in countries:
+        national = results.get((country.pk, indicator.pk, "national"))
+        international = results.get((country.pk, indicator.pk, "international"))
+        rows.append(
+            {
+                "country": country,
+                "national": national,
+                "international": international,
+                "national_mark": charts.category_mark((national or {}).get("category")),
+                "international_mark": charts.category_mark((international or {}).get("category")),
+                "latest": _num((national or {}).get("latest_value")),
+                "t_star_text": _t_star_text(national),
+                "status": statuses.get(country.pk, ""),
+                "chart": _chart(
+                    indicator,
+                    f"{country.name} – {indicator.code}",
+                    national,
+                    international,
+                    points,
+                    small=True,
+                ),
+            }
+        )
+    sort = request.GET.get("sort", "country")
+    descending = sort.startswith("-")
+    key = SORTS.get(sort.lstrip("-"), SORTS["country"])
+    rows.sort(key=key, reverse=descending)
+    table = exports.Table(
+        f"indicator-{indicator.code}",
+        f"{indicator.code} {indicator.name}",
+        [
+            "country",
+            "national_category",
+            "latest_value",
+            "t_star",
+            "international_category",
+            "discrepancy",
+        ],
+        rows=[
+            [
+                r["country"].iso3,
+                (r["national"] or {}).get("category", ""),
+                (r["national"] or {}).get("latest_value"),
+                (r["national"] or {}).get("t_star"),
+                (r["international"] or {}).get("category", ""),
+                r["status"],
+            ]
+            for r in rows
+        ],
+    )
+    exported = _export(request, table)
+    if exported:
+        return exported
+    context = {
+        "indicator": indicator,
+        "rows": rows,
+        "sort": sort,
+        "sort_links": _sort_links(sort, list(SORTS)),
+        "categories": [(c, charts.category_mark(c, with_text=True)) for c in Category.values],
+    }
+    return render(request, "indicators/reports/indicator.html", context)
+
+
+def _sort_links(current: str, keys: list[str]) -> dict[str, dict[str, str]]:
+    links = {}
+    for key in keys:
+        if current == key:
+            links[key] = {"param": f"-{key}", "state": "ascending"}
+        elif current == f"-{key}":
+            links[key] = {"param": key, "state": "descending"}
+        else:
+            links[key] = {"param": key, "state": "none"}
+    return links
+
+
+# --- discrepancies --------------------------------------------------------------------
+
+DISCREPANCY_SORTS = {
+    "country": ("country__name_en", "indicator__code", "series"),
+    "indicator": ("indicator__code", "country__name_en", "series"),
+    "status": ("status", "country__name_en", "indicator__code"),
+    "diff": ("max_abs_rel_diff", "country__name_en"),
+}
+
+
+def _side_by_side(rows: list[DiscrepancyResult]) -> dict[int, list[tuple[int, Any, Any]]]:
+    """Per discrepancy row: (year, national, international) for every year of either source."""
+    if not rows:
+        return {}
+    series = SeriesResult.objects.filter(
+        is_current=True,
+        country_id__in={r.country_id for r in rows},
+        indicator_id__in={r.indicator_id for r in rows},
+    ).values(*selectors.SERIES_FIELDS)
+    points = selectors.chart_points(series)
+    out = {}
+    for row in rows:
+        national = dict(
+            (y, v)
+            for y, v, _n in points.get(
+                (row.country_id, row.indicator_id, "national", row.series), []
+            )
+        )
+        international = dict(
+            (y, v)
+            for y, v, _n in points.get(
+                (row.country_id, row.indicator_id, "international", row.series), []
+            )
+        )
+        out[row.pk] = [
+            (year, national.get(year), international.get(year))
+            for year in sorted(national.keys() | international.keys())
+        ]
+    return out
+
+
+@login_required
+def discrepancy_report(request: AuthedRequest) -> HttpResponse:
+    _member_required(request)
+    regions = selectors.report_regions()
+    region = next((r for r in regions if r.code == request.GET.get("region")), None)
+    countries = selectors.report_countries(region)
+    country = next((c for c in countries if c.iso3 == request.GET.get("country")), None)
+    rows_qs = DiscrepancyResult.objects.filter(
+        is_current=True, country__in=[country] if country else countries
+    ).select_related("country", "indicator")
+    status = request.GET.get("status", "")
+    if status in DiscrepancyStatus.values:
+        rows_qs = rows_qs.filter(status=status)
+    sort = request.GET.get("sort", "country")
+    order = DISCREPANCY_SORTS.get(sort.lstrip("-"), DISCREPANCY_SORTS["country"])
+    if sort.startswith("-"):
+        order = tuple(f"-{f}" for f in order)
+    rows = list(rows_qs.order_by(*order))
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(DiscrepancyStatus.values, 0)
+    )
+    flags: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"latest": 0, "estimated": 0, "classification": 0}
+    )
+    summary = (
+        DiscrepancyResult.objects.filter(is_current=True, country__in=countries)
+        .values("country_id", "status")
+        .annotate(
+            n=Count("pk"),
+            latest=Count("pk", filter=Q(latest_year_differs=True)),
+            estimated=Count("pk", filter=Q(international_estimated=True)),
+            classification=Count("pk", filter=Q(classification_differs=True)),
+        )
+    )
+    for item in summary:
+        counts[item["country_id"]][item["status"]] = item["n"]
+        for flag in ("latest", "estimated", "classification"):
+            flags[item["country_id"]][flag] += item[flag]
+    total = dict.fromkeys(DiscrepancyStatus.values, 0)
+    summary_rows = []
+    for c in countries:
+        if c.pk not in counts:
+            continue
+        for key, n in counts[c.pk].items():
+            total[key] += n
+        summary_rows.append(
+            {
+                "country": c,
+                "counts": [counts[c.pk][s] for s in DiscrepancyStatus.values],
+                "flags": flags[c.pk],
+            }
+        )
+    cases = dict(
+        DiscrepancyCase.objects.filter(country__in=countries)
+        .values_list("country_id")
+        .annotate(n=Count("pk", filter=Q(status="open")))
+    )
+    table = exports.Table(
+        "discrepancies",
+        str(_("Discrepancies between national and international figures")),
+        [
+            "country",
+            "indicator",
+            "series",
+            "status",
+            "common_years",
+            "discrepant_years",
+            "max_abs_rel_diff",
+            "national_latest_year",
+            "international_latest_year",
+            "latest_year_differs",
+            "international_estimated",
+            "national_category",
+            "international_category",
+            "classification_differs",
+        ],
+        rows=[
+            [
+                r.country.iso3,
+                r.indicator.code,
+                r.series,
+                r.status,
+                r.common_years,
+                r.discrepant_years,
+                r.max_abs_rel_diff,
+                r.national_latest_year,
+                r.international_latest_year,
+                r.latest_year_differs,
+                r.international_estimated,
+                r.national_category,
+                r.international_category,
+                r.classification_differs,
+            ]
+            for r in rows
+        ],
+        runs=list(EngineRun.objects.filter(pk__in={r.run_id for r in rows})),
+    )
+    exported = _export(request, table)
+    if exported:
+        return exported
+    context = {
+        "regions": regions,
+        "region": region,
+        "countries": countries,
+        "country": country,
+        "status": status,
+        "statuses": DiscrepancyStatus.choices,
+        "rows": rows,
+        "summary_rows": summary_rows,
+        "total": [total[s] for s in DiscrepancyStatus.values],
+        "open_cases": cases,
+        "values": _side_by_side(rows) if country else {},
+        "sort": sort,
+        "sort_links": _sort_links(sort, list(DISCREPANCY_SORTS)),
+    }
+    return render(request, "indicators/reports/discrepancies.html", context)
+
+
+# --- cases ----------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
+    _member_required(request)
+    status = request.GET.get("status", "open")
+    cases = DiscrepancyCase.objects.select_related("country", "indicator", "agency").order_by(
+        "country__name_en", "opened_at"
+    )
+    if status in DiscrepancyCase.Status.values:
+        cases = cases.filter(status=status)
+    now = timezone.now()
+    rows: list[dict[str, Any]] = [{"case": c, "age": (now - c.opened_at).days} for c in cases]
+    table = exports.Table(
+        "cases",
+        str(_("Discrepancy cases")),
+        [
+            "country",
+            "indicator",
+            "series",
+            "status",
+            "reason",
+            "kind",
+            "agency",
+            "opened_at",
+            "age_days",
+            "times_reopened",
+        ],
+        rows=[
+            [
+                r["case"].country.iso3,
+                r["case"].indicator.code,
+                r["case"].series,
+                r["case"].status,
+                r["case"].reason,
+                r["case"].kind,
+                r["case"].agency.code if r["case"].agency else "",
+                r["case"].opened_at.isoformat(timespec="seconds"),
+                r["age"],
+                r["case"].times_reopened,
+            ]
+            for r in rows
+        ],
+    )
+    exported = _export(request, table)
+    if exported:
+        return exported
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_country[r["case"].country.name].append(r)
+    return render(
+        request,
+        "indicators/reports/cases.html",
+        {
+            "by_country": dict(by_country),
+            "status": status,
+            "statuses": DiscrepancyCase.Status.choices,
+        },
+    )
+
+
+@login_required
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    _member_required(request)
+    case = get_object_or_404(
+        DiscrepancyCase.objects.select_related("country", "indicator", "agency"), pk=pk
+    )
+    can_answer = base.can_answer_case(request.user, case.country, case.agency)
+    if request.method == "POST":
+        if not can_answer:
+            raise PermissionDenied
+        try:
+            services.case_answer(
+                case=case,
+                user=request.user,
+                text=request.POST.get("text", ""),
+                status=request.POST.get("status") or None,
+                reason=request.POST.get("reason"),
+                forum_thread=request.POST.get("forum_thread"),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The case was updated."))
+        return redirect("indicators:reports:case_detail", pk=case.pk)
+    result = DiscrepancyResult.objects.filter(
+        is_current=True, country=case.country, indicator=case.indicator, series=case.series
+    ).first()
+    return render(
+        request,
+        "indicators/reports/case.html",
+        {
+            "case": case,
+            "result": result,
+            "values": _side_by_side([result]).get(result.pk, []) if result else [],
+            "comments": case.comments.select_related("author"),
+            "can_answer": can_answer,
+            "statuses": DiscrepancyCase.Status.choices,
+            "reasons": DiscrepancyCase.Reason.choices,
+        },
+    )
+
+
+# --- runs -----------------------------------------------------------------------------
+
+
+@login_required
+def run_list(request: AuthedRequest) -> HttpResponse:
+    _member_required(request)
+    runs = EngineRun.objects.select_related("started_by")[:50]
+    return render(
+        request,
+        "indicators/reports/runs.html",
+        {"runs": runs, "can_run": base.can_run_engine(request.user)},
+    )
+
+
+@login_required
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    _member_required(request)
+    run = get_object_or_404(EngineRun.objects.select_related("started_by"), pk=pk)
+    return render(request, "indicators/reports/run.html", {"run": run})
+
+
+@login_required
+@require_POST
+def run_start(request: AuthedRequest) -> HttpResponse:
+    run = services.engine_run_request(user=request.user)
+    messages.success(request, _("A full engine run was queued (#%(run)s).") % {"run": run.pk})
+    return redirect("indicators:reports:run_detail", pk=run.pk)

@@ -1,0 +1,278 @@
+import math
+
+import pandas as pd
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from indicators import engine
+from indicators.models import (
+    AggregateResult,
+    DiscrepancyCase,
+    DiscrepancyResult,
+    EngineRun,
+    SeriesResult,
+)
+from indicators.reports import selectors, services
+from tests.reports.conftest import INTERNATIONAL, NATIONAL, make_release, make_sheet, run_inline
+
+FIELDS = [
+    "country__iso3",
+    "indicator__code",
+    "source",
+    "series",
+    "n_obs",
+    "first_year",
+    "first_value",
+    "latest_year",
+    "latest_value",
+    "baseline_value",
+    "target",
+    "model",
+    "rate",
+    "t_star",
+    "t_star_never",
+    "category",
+    "cis_rule_applied",
+    "is_headline",
+]
+
+
+def stored(model=SeriesResult, fields=FIELDS):  # type: ignore[no-untyped-def]
+    return sorted(model.objects.filter(is_current=True).values_list(*fields), key=repr)
+
+
+def test_run_stores_what_the_engine_computes(computed):  # type: ignore[no-untyped-def]
+    frame = selectors.observations_frame(
+        snapshot=selectors.inputs_snapshot(), indicator_codes=["3.2.1", "3.2.2"]
+    )
+    expected = engine.assess(
+        frame[selectors.OBS_COLUMNS], selectors.indicators_frame(), selectors.countries_frame()
+    )
+    rows = {(r[0], r[1], r[2], r[3]): r for r in stored()}
+    assert len(rows) == len(expected)
+    for record in expected.to_dict("records"):
+        row = rows[(record["country"], record["indicator"], record["source"], record["series"])]
+        assert row[15] == record["category"]
+        assert row[4] == record["n_obs"]
+        for got, want in ((row[8], record["latest_value"]), (row[12], record["rate"])):
+            assert (got is None and pd.isna(want)) or math.isclose(got, want)
+    national = SeriesResult.objects.get(
+        is_current=True, country__iso3="KAZ", indicator__code="3.2.1", source="national"
+    )
+    assert national.sheet_id == computed.kaz.pk and national.sheet_version == 1
+    international = SeriesResult.objects.get(
+        is_current=True, country__iso3="KAZ", indicator__code="3.2.1", source="international"
+    )
+    assert international.release_id == computed.release.pk and international.agency.code == "UNICEF"
+    table = engine.discrepancies(
+        frame[selectors.OBS_COLUMNS], selectors.indicators_frame(), selectors.countries_frame()
+    )
+    statuses = dict(
+        ((c, i, s), st)
+        for c, i, s, st in DiscrepancyResult.objects.filter(is_current=True).values_list(
+            "country__iso3", "indicator__code", "series", "status"
+        )
+    )
+    assert statuses == {
+        (r["country"], r["indicator"], r["series"]): r["status"] for r in table.to_dict("records")
+    }
+    run = computed.run
+    assert (
+        run.inputs["sheets"][0]["version"] == 1 and run.inputs["releases"][0]["agency"] == "UNICEF"
+    )
+    assert run.counts["national"] and run.started_at and run.finished_at
+    region = AggregateResult.objects.get(
+        is_current=True, region__code="CIS", indicator__code="3.2.1", source="national"
+    )
+    assert region.coverage == pytest.approx(1.0)
+
+
+def test_rerun_is_idempotent(computed):  # type: ignore[no-untyped-def]
+    before = (
+        stored(),
+        stored(
+            DiscrepancyResult, ["country_id", "indicator_id", "series", "status", "fingerprint"]
+        ),
+    )
+    cases = list(DiscrepancyCase.objects.values_list("pk", "status", "fingerprint"))
+    run = run_inline()
+    assert run.status == "succeeded"
+    assert (
+        stored(),
+        stored(
+            DiscrepancyResult, ["country_id", "indicator_id", "series", "status", "fingerprint"]
+        ),
+    ) == before
+    assert list(DiscrepancyCase.objects.values_list("pk", "status", "fingerprint")) == cases
+    assert SeriesResult.objects.count() == SeriesResult.objects.filter(is_current=True).count()
+    # finishing the same run twice changes nothing
+    again = services.engine_run_finish(run_id=run.pk, outcomes=[])
+    assert again.status == "succeeded" and stored() == before[0]
+
+
+def test_accepting_a_sheet_recomputes_only_what_changed(
+    computed, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    from indicators.services.sheets import datasheet_accept
+
+    changed = {**NATIONAL, ("KAZ", "3.2.1", ""): {2015: 12.0, 2019: 11.9}}
+    correction = make_sheet(
+        computed.country_a,
+        computed.round,
+        changed,
+        version=2,
+        supersedes=computed.kaz,
+        status="submitted",
+    )
+    before = {
+        (r.country.iso3, r.indicator.code, r.source, r.series): r.run_id
+        for r in SeriesResult.objects.filter(is_current=True).select_related("country", "indicator")
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        datasheet_accept(sheet=correction, user=computed.users["coordinator"])
+    run = EngineRun.objects.order_by("-pk").first()
+    assert run.trigger == "sheet_accepted" and run.status == "succeeded"
+    assert run.indicator_codes == ["3.2.1"] and run.country_codes == ["KAZ"]
+    after = {
+        (r.country.iso3, r.indicator.code, r.source, r.series): r.run_id
+        for r in SeriesResult.objects.filter(is_current=True).select_related("country", "indicator")
+    }
+    assert after.keys() == before.keys()
+    for key, run_id in after.items():
+        touched = key[0] == "KAZ" and key[1] == "3.2.1"
+        assert (run_id == run.pk) is touched, key
+    kaz = SeriesResult.objects.get(
+        is_current=True, country__iso3="KAZ", indicator__code="3.2.1", source="national"
+    )
+    assert kaz.sheet_id == correction.pk and kaz.latest_value == 11.9
+
+
+def test_loading_a_release_queues_its_pairs(computed, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from indicators.services.international import international_import
+
+    csv = (
+        b"SeriesCode,GeoAreaCode,TimePeriod,Value,Sex,Location,Age,Nature,Units\n"
+        b"SH_DYN_NMRT,KAZ,2015,5.6,BOTHSEX,ALLAREA,ALLAGE,C,X\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        international_import(
+            agency=computed.other_agency,
+            user=computed.users["coordinator"],
+            files=[("who.csv", csv)],
+            fmt="sdg-csv",
+        )
+    run = EngineRun.objects.order_by("-pk").first()
+    assert run.trigger == "international_loaded" and run.status == "succeeded"
+    assert run.indicator_codes == ["3.2.2"] and run.country_codes == ["KAZ"]
+
+
+def test_failing_run_keeps_previous_results_and_names_the_problem(computed, monkeypatch):  # type: ignore[no-untyped-def]
+    before = stored()
+    real = selectors.observations_frame
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        frame = real(**kwargs)
+        return pd.concat([frame, frame.iloc[:1]], ignore_index=True)  # a duplicate year
+
+    monkeypatch.setattr(selectors, "observations_frame", broken)
+    run = run_inline()
+    assert run.status == "failed"
+    assert run.problems and "duplicate row" in run.problems[0]["text"]
+    assert run.problems[0]["country"] in ("KAZ", "KGZ") and run.problems[0]["sheet"]
+    assert stored() == before
+    assert not SeriesResult.objects.filter(run=run).exists()
+
+
+def test_run_that_crashes_is_failed_and_leaves_nothing_staged(computed, monkeypatch):  # type: ignore[no-untyped-def]
+    before = stored()
+    calls = {"n": 0}
+    real = services.engine_run_indicator
+
+    def crash(**kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker died")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "engine_run_indicator", crash)
+    with pytest.raises(RuntimeError):
+        run_inline()
+    run = EngineRun.objects.order_by("-pk").first()
+    assert run.status == "failed" and "worker died" in run.error
+    assert stored() == before and not SeriesResult.objects.filter(run=run).exists()
+
+
+def test_staging_an_indicator_twice_replaces_its_rows(world):  # type: ignore[no-untyped-def]
+    run = services.engine_run_create(trigger="command")
+    services.engine_run_dispatch(run_id=run.pk)
+    services.engine_run_indicator(run_id=run.pk, indicator_code="3.2.1")
+    first = SeriesResult.objects.filter(run=run).count()
+    services.engine_run_indicator(run_id=run.pk, indicator_code="3.2.1")  # a redelivered task
+    assert SeriesResult.objects.filter(run=run).count() == first
+    assert not SeriesResult.objects.filter(is_current=True).exists()
+
+
+def test_cases_open_close_and_reopen_when_figures_change(computed):  # type: ignore[no-untyped-def]
+    case = DiscrepancyCase.objects.get(country__iso3="KAZ", indicator__code="3.2.2", series="")
+    assert case.status == "open" and case.kind.startswith("discrepant")
+    kgz = DiscrepancyCase.objects.get(country__iso3="KGZ", indicator__code="3.2.1", series="")
+    assert "classification_differs" in kgz.kind
+    services.case_answer(
+        case=case,
+        user=computed.users["focal_point"],
+        text="Different source",
+        status="explained",
+        reason="source",
+    )
+    case.refresh_from_db()
+    assert case.status == "explained" and case.closed_at and case.comments.get().side == "country"
+    run_inline()  # same figures: stays closed
+    case.refresh_from_db()
+    assert case.status == "explained"
+    make_release(
+        computed.agency,
+        {**INTERNATIONAL, ("KAZ", "3.2.2", ""): {2015: 7.5, 2016: 6.0, 2017: 5.5, 2020: 5.1}},
+        version=2,
+    )
+    run_inline()
+    case.refresh_from_db()
+    assert case.status == "open" and case.times_reopened == 1 and case.closed_at is None
+    assert case.comments.filter(side="engine").exists()
+
+
+def test_case_permissions(computed):  # type: ignore[no-untyped-def]
+    case = DiscrepancyCase.objects.get(country__iso3="KAZ", indicator__code="3.2.2")
+    for role in ("member", "focal_point_b", "observer"):
+        with pytest.raises(PermissionDenied):
+            services.case_answer(case=case, user=computed.users[role], text="x")
+    services.case_answer(case=case, user=computed.users["agency_focal_point"], text="Modelled")
+    assert case.comments.get().side == "agency"
+
+
+def test_only_the_coordinator_requests_a_run(world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        services.engine_run_request(user=world.users["focal_point"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.engine_run_request(user=world.users["coordinator"])
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.trigger == "manual"
+
+
+def test_population_load(world):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from indicators.models import Population
+
+    count = services.population_load(
+        text="# demo\ncountry,year,population\nKAZ,2030,1\n", is_demo=True
+    )
+    assert count == 1 and Population.objects.get(year=2030).is_demo
+    with pytest.raises(ValidationError):
+        services.population_load(text="country,year,population\nXXX,2030,1\nKAZ,x,1\n")
+
+
+def test_run_engine_command(world):  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    call_command("run_engine")
+    assert EngineRun.objects.get().status == "succeeded"
