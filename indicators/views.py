@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,7 +143,7 @@ def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
     if problems:
         for problem in problems:
             messages.error(request, problem)
-        return redirect(request.POST.get("next") or sheet_url(sheet))
+        return redirect(_next_url(request, sheet))
     try:
         lock_version = int(request.POST.get("lock_version", "-1"))
         changed = services.observations_update(
@@ -155,9 +156,19 @@ def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         for message in _error_messages(error):
             messages.error(request, message)
-        return redirect(request.POST.get("next") or sheet_url(sheet))
+        return redirect(_next_url(request, sheet))
     messages.success(request, _("%(count)s values saved.") % {"count": changed})
-    return redirect(request.POST.get("next") or sheet_url(sheet))
+    return redirect(_next_url(request, sheet))
+
+
+def _next_url(request: AuthedRequest, sheet: DataSheet) -> str:
+    """Where to go back after saving: only a page of this site, never an outside address."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return sheet_url(sheet)
 
 
 def sheet_url(sheet: DataSheet) -> str:

@@ -215,7 +215,7 @@ def token_create(*, user: User, name: str) -> tuple[PersonalToken, str]:
     return token, key
 
 
-def token_revoke(*, user: User, token_id: int) -> None:
+def token_revoke(*, user: User, token_id: int) -> bool:
     from django.utils import timezone
 
     PersonalToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(

@@ -109,8 +109,10 @@ def token_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
-    services.token_revoke(user=request.user, token_id=pk)
-    messages.success(request, _("The token was revoked: scripts using it stop working now."))
+    if services.token_revoke(user=request.user, token_id=pk):
+        messages.success(request, _("The token was revoked: scripts using it stop working now."))
+    else:
+        messages.error(request, _("There is no active token of yours with that number."))
     return redirect("portal:profile")
 
 

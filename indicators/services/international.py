@@ -227,10 +227,8 @@ def international_import(
         for obs in observations:
             obs.release = release
         InternationalObservation.objects.bulk_create(observations, batch_size=5000)
-        from portal.outbox import enqueue
+        from indicators.reports.services import engine_queue_for_release
 
-        enqueue(
-            "indicators.reports.tasks.engine_queue_release", release.pk, key=f"release:{release.pk}"
-        )
+        engine_queue_for_release(release_id=release.pk)
     outcome.release, outcome.stored = release, len(observations)
     return outcome

@@ -612,9 +612,11 @@ def datasheet_accept(
             raise _stale() from exc
         event = _event(locked, SheetEvent.Kind.ACCEPTED, user, address=address, comment=comment)
         _notify(event)
-        from portal.outbox import enqueue
+        # The run is recorded in this transaction and its task goes through the outbox,
+        # so a broker outage delays the recomputation but never loses it.
+        from indicators.reports.services import engine_queue_for_sheet
 
-        enqueue("indicators.reports.tasks.engine_queue_sheet", locked.pk, key=f"sheet:{locked.pk}")
+        engine_queue_for_sheet(sheet_id=locked.pk)
     return locked
 
 
