@@ -232,6 +232,7 @@ class SheetUploadApi(APIView):
             confirm_outliers=data.validated_data["confirm_outliers"],
             fmt=fmt,
             indicator=indicator,
+            preview=preview,
         )
         sheet.refresh_from_db()
         return Response(

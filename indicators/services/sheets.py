@@ -291,17 +291,21 @@ def datasheet_import_apply(
     fmt: str | None = None,
     indicator: str | None = None,
     address: str | None = None,
+    preview: ImportPreview | None = None,
 ) -> ImportPreview:
     """Store the staged upload: its values replace the sheet's values for the indicators it covers.
 
     All or nothing: any problem, an unconfirmed outlier or a stale form raises ValidationError
-    and stores nothing.
+    and stores nothing. A caller that has just previewed this token in the same process may pass
+    that `preview` to avoid parsing the files twice; `expected_lock_version` still guarantees the
+    sheet did not change in between.
     """
     if not permissions.can_edit_country_sheets(user, sheet.country):
         raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
-    preview = datasheet_import_preview(
-        sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator
-    )
+    if preview is None or preview.token != token:
+        preview = datasheet_import_preview(
+            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator
+        )
     if not preview.ok:
         raise ValidationError(_("The upload has problems; nothing was stored."))
     if preview.outliers and not confirm_outliers:

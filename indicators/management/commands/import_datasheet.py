@@ -84,6 +84,7 @@ class Command(BaseCommand):
                     token=token,
                     expected_lock_version=sheet.lock_version,
                     confirm_outliers=True,
+                    preview=preview,
                     fmt=options["format"],
                     indicator=options["indicator"],
                 )

@@ -1,0 +1,1 @@
+"""Load test of the production configuration (see README.md)."""
