@@ -186,10 +186,10 @@ def _worker_init() -> None:
     django.setup()
 
 
-def _worker_task(job: tuple[int, str]) -> dict[str, object]:
+def _worker_task(job: tuple[int, list[str]]) -> list[dict[str, object]]:
     from indicators.reports import services
 
-    return services.engine_run_indicator(run_id=job[0], indicator_code=job[1])
+    return services.engine_run_indicators(run_id=job[0], indicator_codes=job[1])
 
 
 def _parallel_run(processes: int):  # type: ignore[no-untyped-def]
@@ -204,7 +204,8 @@ def _parallel_run(processes: int):  # type: ignore[no-untyped-def]
     codes = services.engine_run_dispatch(run_id=run.pk)
     connections.close_all()
     with ProcessPoolExecutor(processes, initializer=_worker_init) as pool:
-        outcomes = list(pool.map(_worker_task, [(run.pk, code) for code in codes]))
+        jobs = [(run.pk, chunk) for chunk in services.chunks(codes)]
+        outcomes = list(pool.map(_worker_task, jobs))
     return services.engine_run_finish(run_id=run.pk, outcomes=outcomes)
 
 

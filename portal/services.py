@@ -216,11 +216,11 @@ def token_create(*, user: User, name: str) -> tuple[PersonalToken, str]:
 
 
 def token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of the user's active tokens; False when there is no such token of theirs."""
     from django.utils import timezone
 
-    PersonalToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    tokens = PersonalToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True)
+    return tokens.update(revoked_at=timezone.now()) == 1
 
 
 # --- audit trail -------------------------------------------------------------------------

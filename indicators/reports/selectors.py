@@ -258,6 +258,20 @@ SERIES_FIELDS = [
 ]
 
 
+# What the progress table (page and exports) reads of each result: no joins.
+PROGRESS_FIELDS = [
+    "run_id",
+    "country_id",
+    "indicator_id",
+    "source",
+    "first_year",
+    "first_value",
+    "latest_year",
+    "latest_value",
+    "category",
+]
+
+
 def report_regions() -> list[Region]:
     """Regions with at least one working-group member, for the filters."""
     return list(Region.objects.filter(members__is_member=True).distinct().order_by("kind", "code"))
@@ -283,9 +297,13 @@ def goals() -> list[str]:
 
 
 def headline_results(
-    *, country_ids: Sequence[int] | None = None, indicator_ids: Sequence[int] | None = None
+    *,
+    country_ids: Sequence[int] | None = None,
+    indicator_ids: Sequence[int] | None = None,
+    fields: Sequence[str] = SERIES_FIELDS,
 ) -> dict[tuple[int, int, str], dict[str, Any]]:
-    """Current headline series results by (country id, indicator id, source), as dicts."""
+    """Current headline series results by (country id, indicator id, source), as dicts
+    of ``fields`` (which must include the three keys)."""
     from indicators.models import SeriesResult
 
     rows = SeriesResult.objects.filter(is_current=True, is_headline=True)
@@ -293,9 +311,7 @@ def headline_results(
         rows = rows.filter(country_id__in=list(country_ids))
     if indicator_ids is not None:
         rows = rows.filter(indicator_id__in=list(indicator_ids))
-    return {
-        (r["country_id"], r["indicator_id"], r["source"]): r for r in rows.values(*SERIES_FIELDS)
-    }
+    return {(r["country_id"], r["indicator_id"], r["source"]): r for r in rows.values(*fields)}
 
 
 def aggregate_results(

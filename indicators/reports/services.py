@@ -4,9 +4,9 @@ A run goes through three steps, each a service the Celery tasks call (tasks.py):
 
 1. ``engine_run_dispatch``: fixes the run's inputs (the current accepted sheets and
    current releases, with their versions) and lists its indicators;
-2. ``engine_run_indicator`` (one per indicator, fanned out as a Celery group): reads
-   that indicator's observations of exactly those inputs, runs the engine and writes
-   *staged* rows (``is_current`` false) in one transaction, replacing any staged rows
+2. ``engine_run_indicators`` (one per chunk of ``CHUNK`` indicators, fanned out as a
+   Celery group): reads those indicators' observations of exactly those inputs, runs
+   the engine once on them and writes *staged* rows (``is_current`` false) in one transaction, replacing any staged rows
    a killed attempt left;
 3. ``engine_run_finish`` (the chord's body): in one transaction, replaces the current
    rows of the run's scope with its staged rows, opens or reopens discrepancy cases,
@@ -195,22 +195,31 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
             run.save(update_fields=["inputs", "parameters", "status", "started_at"])
     sheets = [s["id"] for s in run.inputs.get("sheets", [])]
     releases = [r["id"] for r in run.inputs.get("releases", [])]
-    with_data = set(
-        Observation.objects.filter(sheet_id__in=sheets, area__isnull=True)
-        .values_list("indicator__code", flat=True)
-        .distinct()
-    ) | set(
-        InternationalObservation.objects.filter(release_id__in=releases)
-        .values_list("indicator__code", flat=True)
-        .distinct()
-    )
+    # Distinct indicator ids (no ordering: the model's ordering would make DISTINCT
+    # return every row), only among the run's indicators when it has a scope.
+    national = Observation.objects.filter(sheet_id__in=sheets, area__isnull=True)
+    international = InternationalObservation.objects.filter(release_id__in=releases)
+    if run.indicator_codes is not None:
+        national = national.filter(indicator__code__in=run.indicator_codes)
+        international = international.filter(indicator__code__in=run.indicator_codes)
+    ids = set(national.order_by().values_list("indicator_id", flat=True).distinct())
+    ids |= set(international.order_by().values_list("indicator_id", flat=True).distinct())
+    with_data = set(Indicator.objects.filter(pk__in=ids).values_list("code", flat=True))
     # An indicator without data has no rows to compute; its old rows still leave at the swap.
     if run.indicator_codes is not None:
         with_data &= set(run.indicator_codes)
     return sorted(with_data)
 
 
-# --- step 2: one indicator ---------------------------------------------------------
+# --- step 2: indicators, one chunk at a time -------------------------------------
+
+CHUNK = 10  # indicators per task: the engine's fixed costs are paid once per chunk
+
+
+def chunks(codes: Sequence[str], size: int = CHUNK) -> list[list[str]]:
+    """``codes`` in consecutive slices of at most ``size``: one Celery task each."""
+    codes = list(codes)
+    return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
 def _none(value: Any) -> Any:
@@ -237,6 +246,20 @@ class _Refs:
     countries: dict[str, int]
     regions: dict[str, int | None]
     agencies: dict[str, int]
+    indicators: dict[str, int]
+
+
+@dataclass
+class _Shared:
+    """What every chunk of a run reads alike: read once per run and process."""
+
+    key: tuple[int, Any]
+    refs: _Refs
+    countries: pd.DataFrame
+    population: pd.DataFrame
+
+
+_shared_cache: dict[str, _Shared] = {}
 
 
 def _refs() -> _Refs:
@@ -246,100 +269,159 @@ def _refs() -> _Refs:
         countries=dict(Country.objects.values_list("iso3", "pk")),
         regions=regions,
         agencies=dict(Agency.objects.values_list("code", "pk")),
+        indicators=dict(Indicator.objects.values_list("code", "pk")),
     )
 
 
-def _fingerprints(frame: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """A hash of the compared values (both sources) per (country, series) in ``keys``."""
+def _shared(run: EngineRun) -> _Shared:
+    """Reference tables, countries and population of ``run``; cached for the run's tasks."""
+    key = (run.pk, run.started_at)
+    cached = _shared_cache.get("run")
+    if cached is None or cached.key != key:
+        cached = _Shared(
+            key=key,
+            refs=_refs(),
+            countries=selectors.countries_frame(with_regions=True),
+            population=selectors.population_frame(),
+        )
+        _shared_cache["run"] = cached
+    return cached
+
+
+def _fingerprints(frame: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    """A hash of the compared values (both sources) per (indicator, country, series) in ``keys``."""
     if keys.empty:
         return {}
-    rows = frame.merge(keys[["country", "series"]], on=["country", "series"])
-    rows = rows.sort_values(["country", "series", "source", "year"])
+    on = ["indicator", "country", "series"]
+    rows = frame.merge(keys[on], on=on)
+    rows = rows.sort_values([*on, "source", "year"])
     rows = rows.assign(
         text=rows["source"].str[0] + rows["year"].astype(str) + "=" + rows["value"].map(repr)
     )
-    joined = rows.groupby(["country", "series"], sort=False)["text"].agg(";".join)
+    joined = rows.groupby(on, sort=False)["text"].agg(";".join)
     return {
-        (str(key[0]), str(key[1])): hashlib.sha1(str(text).encode()).hexdigest()  # type: ignore[index]
+        (str(key[0]), str(key[1]), str(key[2])): hashlib.sha1(str(text).encode()).hexdigest()  # type: ignore[index]
         for key, text in joined.items()
     }
 
 
 def _headline(assessed: pd.DataFrame) -> np.ndarray:
-    """Per (country, source): the blank key, else the key with fewest dimensions, then first."""
+    """Per (indicator, country, source): the blank key, else the fewest dimensions, then first."""
     if assessed.empty:
         return np.zeros(0, dtype=bool)
     series = assessed["series"].astype(str)
     parts = np.where(series == "", 0, series.str.count(";") + 1)
     order = pd.DataFrame(
-        {"country": assessed["country"], "source": assessed["source"], "parts": parts, "s": series}
-    ).sort_values(["country", "source", "parts", "s"])
-    first = ~order.duplicated(["country", "source"])
+        {
+            "indicator": assessed["indicator"].astype(str),
+            "country": assessed["country"],
+            "source": assessed["source"],
+            "parts": parts,
+            "s": series,
+        }
+    ).sort_values(["indicator", "country", "source", "parts", "s"])
+    first = ~order.duplicated(["indicator", "country", "source"])
     return first.reindex(assessed.index).to_numpy()
 
 
+def _column(table: pd.DataFrame, name: str) -> list[Any]:
+    """A column as plain Python values, blanks (NaN, NA) as None."""
+    return [_none(v) for v in table[name].astype(object).tolist()]
+
+
 def _series_rows(
-    run: EngineRun, indicator: Indicator, assessed: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
+    run: EngineRun, assessed: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
 ) -> list[SeriesResult]:
-    keys = ["country", "source", "series"]
-    origin: dict[tuple[Any, ...], dict[Any, Any]] = {
-        (r["country"], r["source"], r["series"]): r
-        for r in frame.drop_duplicates(keys).to_dict("records")
-    }
-    headline = _headline(assessed)
+    keys = ["indicator", "country", "source", "series"]
+    origin_frame = frame.drop_duplicates(keys)
+    origin = dict(
+        zip(
+            zip(*(origin_frame[k].astype(str).tolist() for k in keys), strict=True),
+            zip(
+                _column(origin_frame, "sheet_id"),
+                _column(origin_frame, "sheet_version"),
+                _column(origin_frame, "release_id"),
+                origin_frame["agency"].tolist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    headline = _headline(assessed).tolist()
+    names = [
+        "indicator",
+        "country",
+        "source",
+        "series",
+        "n_obs",
+        "first_year",
+        "first_value",
+        "latest_year",
+        "latest_value",
+        "baseline_value",
+        "target",
+        "model",
+        "rate",
+        "t_star",
+        "category",
+        "cis_rule_applied",
+    ]
+    columns = [_column(assessed, name) for name in names]
     rows = []
-    for index, record in enumerate(assessed.to_dict("records")):
-        key = (record["country"], record["source"], record["series"])
-        found = origin.get(key)
+    for index, values in enumerate(zip(*columns, strict=True)):
+        record = dict(zip(names, values, strict=True))
+        code, country, source, series = (str(record[k]) for k in keys)
+        found = origin.get((code, country, source, series))
         t_star, never = _t_star(record["t_star"])
-        national = record["source"] == "national"
+        national = source == "national"
+        sheet_id = sheet_version = release_id = agency_id = None
+        if found is not None:
+            if national:
+                sheet_id, sheet_version = found[0], found[1]
+            else:
+                release_id, agency_id = found[2], refs.agencies.get(found[3])
         rows.append(
             SeriesResult(
                 run=run,
-                indicator=indicator,
-                country_id=refs.countries[record["country"]],
-                source=record["source"],
-                series=record["series"],
+                indicator_id=refs.indicators[code],
+                country_id=refs.countries[country],
+                source=source,
+                series=series,
                 is_headline=bool(headline[index]),
                 n_obs=int(record["n_obs"]),
-                first_year=_none(record["first_year"]),
-                first_value=_none(record["first_value"]),
-                latest_year=_none(record["latest_year"]),
-                latest_value=_none(record["latest_value"]),
-                baseline_value=_none(record["baseline_value"]),
-                target=_none(record["target"]),
+                first_year=record["first_year"],
+                first_value=record["first_value"],
+                latest_year=record["latest_year"],
+                latest_value=record["latest_value"],
+                baseline_value=record["baseline_value"],
+                target=record["target"],
                 model=record["model"] or "",
-                rate=_none(record["rate"]),
+                rate=record["rate"],
                 t_star=t_star,
                 t_star_never=never,
                 category=record["category"],
                 cis_rule_applied=bool(record["cis_rule_applied"]),
-                sheet_id=_none(found["sheet_id"]) if national and found is not None else None,
-                sheet_version=_none(found["sheet_version"])
-                if national and found is not None
-                else None,
-                release_id=_none(found["release_id"])
-                if not national and found is not None
-                else None,
-                agency_id=refs.agencies.get(found["agency"])
-                if not national and found is not None
-                else None,
+                sheet_id=sheet_id,
+                sheet_version=sheet_version,
+                release_id=release_id,
+                agency_id=agency_id,
             )
         )
     return rows
 
 
 def _discrepancy_rows(
-    run: EngineRun, indicator: Indicator, table: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
+    run: EngineRun, table: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
 ) -> list[DiscrepancyResult]:
     opens = (table["status"] == "discrepant") | table["classification_differs"].astype(bool)
-    prints = _fingerprints(frame, table.loc[opens, ["country", "series"]])
+    prints = _fingerprints(frame, table.loc[opens, ["indicator", "country", "series"]])
     rows = []
     for record in table.to_dict("records"):
+        code = str(record["indicator"])
         rows.append(
             DiscrepancyResult(
                 run=run,
-                indicator=indicator,
+                indicator_id=refs.indicators[code],
                 country_id=refs.countries[record["country"]],
                 series=record["series"],
                 status=record["status"],
@@ -353,15 +435,13 @@ def _discrepancy_rows(
                 national_category=_none(record["national_category"]) or "",
                 international_category=_none(record["international_category"]) or "",
                 classification_differs=bool(record["classification_differs"]),
-                fingerprint=prints.get((record["country"], record["series"]), ""),
+                fingerprint=prints.get((code, record["country"], record["series"]), ""),
             )
         )
     return rows
 
 
-def _aggregate_rows(
-    run: EngineRun, indicator: Indicator, table: pd.DataFrame, refs: _Refs
-) -> list[AggregateResult]:
+def _aggregate_rows(run: EngineRun, table: pd.DataFrame, refs: _Refs) -> list[AggregateResult]:
     rows = []
     for record in table.to_dict("records"):
         if record["region"] not in refs.regions:
@@ -370,7 +450,7 @@ def _aggregate_rows(
         rows.append(
             AggregateResult(
                 run=run,
-                indicator=indicator,
+                indicator_id=refs.indicators[str(record["indicator"])],
                 region_id=refs.regions[record["region"]],
                 source=record["source"],
                 year0=_none(record["year0"]),
@@ -399,6 +479,7 @@ def _problem_dicts(
         if problem.source == "observations" and 0 <= index < len(frame):
             row = frame.iloc[index]
             item.update(
+                indicator=str(row["indicator"]),
                 country=row["country"],
                 series=row["series"],
                 year=_none(row["year"]),
@@ -418,8 +499,9 @@ def compute_indicator(
     population: pd.DataFrame,
     country_codes: Sequence[str] | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Pure step: the engine on one indicator's frame. Out: (scoped frame, assess,
-    discrepancies, aggregates). Raises EngineInputError."""
+    """Pure step: the engine on the frame of one indicator or of several (``code`` only
+    names them in messages). Out: (scoped frame, assess, discrepancies, aggregates).
+    Raises EngineInputError."""
     scoped = frame if country_codes is None else frame[frame["country"].isin(country_codes)]
     scoped = scoped.reset_index(drop=True)
     cis = countries.drop_duplicates("country")[["country", "cis"]]
@@ -431,51 +513,67 @@ def compute_indicator(
     return scoped, assessed, table, aggregates
 
 
-def _clear_staged(run: EngineRun, indicator: Indicator | None = None) -> None:
+def _clear_staged(run: EngineRun, indicator_ids: Sequence[int] | None = None) -> None:
     for model in (SeriesResult, DiscrepancyResult, AggregateResult):
         rows = model.objects.filter(run=run, is_current=False)
-        if indicator is not None:
-            rows = rows.filter(indicator=indicator)
+        if indicator_ids is not None:
+            rows = rows.filter(indicator_id__in=list(indicator_ids))
         rows.delete()
 
 
-def engine_run_indicator(*, run_id: int, indicator_code: str) -> Outcome:
-    """Runs the engine on one indicator of a run and stages its rows (one transaction).
+def engine_run_indicators(*, run_id: int, indicator_codes: Sequence[str]) -> list[Outcome]:
+    """Runs the engine on a chunk of a run's indicators and stages their rows (one
+    transaction); one engine call for the whole chunk, whose results are per indicator
+    what calling it on each indicator gives.
 
-    Out: ``{"indicator", "series", "problems", "error"}``; input problems are returned,
-    not raised, so the run's last step can record all of them. Safe to repeat.
+    Out: one ``{"indicator", "series", "problems", "error"}`` per indicator; input
+    problems are returned, not raised, so the run's last step can record all of them.
+    Safe to repeat.
     """
+    codes = sorted(set(indicator_codes))
+    outcomes: list[Outcome] = [
+        {"indicator": code, "series": 0, "problems": [], "error": ""} for code in codes
+    ]
     run = EngineRun.objects.get(pk=run_id)
-    outcome: Outcome = {"indicator": indicator_code, "series": 0, "problems": [], "error": ""}
-    if run.status != EngineRun.Status.RUNNING:
-        return outcome
-    indicator = Indicator.objects.get(code=indicator_code)
-    frame = selectors.observations_frame(snapshot=run.inputs, indicator_codes=[indicator_code])
+    if run.status != EngineRun.Status.RUNNING or not codes:
+        return outcomes
+    shared = _shared(run)
+    frame = selectors.observations_frame(snapshot=run.inputs, indicator_codes=codes)
+    scoped = frame
     try:
         scoped, assessed, table, aggregates = compute_indicator(
-            code=indicator_code,
+            code=",".join(codes),
             frame=frame,
-            indicators=selectors.indicators_frame([indicator_code]),
-            countries=selectors.countries_frame(with_regions=True),
-            population=selectors.population_frame(),
+            indicators=selectors.indicators_frame(codes),
+            countries=shared.countries,
+            population=shared.population,
             country_codes=run.country_codes,
         )
     except engine.EngineInputError as error:
-        outcome["problems"] = _problem_dicts(error, frame, indicator_code)
-        return outcome
-    refs = _refs()
+        by_code = {o["indicator"]: o for o in outcomes}
+        for problem in _problem_dicts(error, frame, codes[0]):
+            by_code.get(problem["indicator"], outcomes[0])["problems"].append(problem)
+        return outcomes
+    refs = shared.refs
     with transaction.atomic():
-        _clear_staged(run, indicator)
-        series = _series_rows(run, indicator, assessed, scoped, refs)
+        _clear_staged(run, [refs.indicators[code] for code in codes])
+        series = _series_rows(run, assessed, scoped, refs)
         SeriesResult.objects.bulk_create(series, batch_size=BATCH)
         DiscrepancyResult.objects.bulk_create(
-            _discrepancy_rows(run, indicator, table, scoped, refs), batch_size=BATCH
+            _discrepancy_rows(run, table, scoped, refs), batch_size=BATCH
         )
         AggregateResult.objects.bulk_create(
-            _aggregate_rows(run, indicator, aggregates, refs), batch_size=BATCH
+            _aggregate_rows(run, aggregates, refs), batch_size=BATCH
         )
-    outcome["series"] = len(series)
-    return outcome
+    counted = assessed["indicator"].astype(str).value_counts()
+    for outcome in outcomes:
+        outcome["series"] = int(counted.get(outcome["indicator"], 0))
+    return outcomes
+
+
+def engine_run_indicator(*, run_id: int, indicator_code: str) -> Outcome:
+    """``engine_run_indicators`` for one indicator."""
+    return engine_run_indicators(run_id=run_id, indicator_codes=[indicator_code])[0]
 
 
 # --- step 3: finish ----------------------------------------------------------------
@@ -524,14 +622,22 @@ def _fail(run: EngineRun, *, problems: list[dict[str, Any]], error: str) -> Engi
     return run
 
 
-def engine_run_finish(*, run_id: int, outcomes: Iterable[Outcome]) -> EngineRun:
+def _flat(outcomes: Iterable[Outcome | list[Outcome]]) -> list[Outcome]:
+    """The outcomes of a chord: one per indicator, or one list per chunk of indicators."""
+    out: list[Outcome] = []
+    for outcome in outcomes:
+        out.extend(outcome if isinstance(outcome, list) else [outcome])
+    return out
+
+
+def engine_run_finish(*, run_id: int, outcomes: Iterable[Outcome | list[Outcome]]) -> EngineRun:
     """Swaps the run's staged rows in for its scope, or fails it keeping the old results.
 
     In one transaction: on any problem or error, the staged rows go and the run is
     ``failed`` with every problem; else the current rows of the scope are replaced,
     cases opened or reopened, counts recorded and the run ``succeeded``. Idempotent.
     """
-    outcomes = list(outcomes)
+    outcomes = _flat(outcomes)
     with transaction.atomic():
         run = EngineRun.objects.select_for_update().get(pk=run_id)
         if run.status != EngineRun.Status.RUNNING:
@@ -598,19 +704,38 @@ def cases_sync(*, run: EngineRun) -> dict[str, int]:
     """Opens a case per new discrepant (or differently classified) series of the run;
     reopens a closed case whose compared values changed. Out: counts opened/reopened."""
     rows = list(
-        DiscrepancyResult.objects.filter(run=run, is_current=True).filter(
-            Q(status="discrepant") | Q(classification_differs=True)
+        DiscrepancyResult.objects.filter(run=run, is_current=True)
+        .filter(Q(status="discrepant") | Q(classification_differs=True))
+        .only(
+            "country_id",
+            "indicator_id",
+            "series",
+            "status",
+            "classification_differs",
+            "fingerprint",
         )
     )
     if not rows:
         return {"opened": 0, "reopened": 0}
     indicator_ids = {row.indicator_id for row in rows}
     country_ids = {row.country_id for row in rows}
+    # Only the keys and fingerprints of the existing cases: a case is loaded whole only
+    # when its fingerprint changed (thousands of cases, few changes).
+    known = {
+        (country, indicator, series): (pk, fingerprint)
+        for pk, country, indicator, series, fingerprint in DiscrepancyCase.objects.filter(
+            indicator_id__in=indicator_ids, country_id__in=country_ids
+        ).values_list("pk", "country_id", "indicator_id", "series", "fingerprint")
+    }
+    changed = [
+        known[(row.country_id, row.indicator_id, row.series)][0]
+        for row in rows
+        if (row.country_id, row.indicator_id, row.series) in known
+        and known[(row.country_id, row.indicator_id, row.series)][1] != row.fingerprint
+    ]
     existing = {
         (c.country_id, c.indicator_id, c.series): c
-        for c in DiscrepancyCase.objects.filter(
-            indicator_id__in=indicator_ids, country_id__in=country_ids
-        )
+        for c in DiscrepancyCase.objects.filter(pk__in=changed)
     }
     agencies = {
         (c, i, s): a
@@ -622,6 +747,8 @@ def cases_sync(*, run: EngineRun) -> dict[str, int]:
     now = timezone.now()
     for row in rows:
         key = (row.country_id, row.indicator_id, row.series)
+        if key in known and key not in existing:
+            continue  # same fingerprint: nothing to do
         case = existing.get(key)
         if case is None:
             new.append(

@@ -1,7 +1,7 @@
 """Celery tasks of the engine: thin, take ids, call one service, own the retries.
 
-A run is ``engine_run_start`` (fix inputs) -> a chord of ``engine_run_indicator``
-(one per indicator, any worker) -> ``engine_run_finish`` (swap results in).
+A run is ``engine_run_start`` (fix inputs) -> a chord of ``engine_run_indicators``
+(one per chunk of ``services.CHUNK`` indicators, any worker) -> ``engine_run_finish`` (swap results in).
 With eager tasks (no broker) the same chord runs in-process.
 """
 
@@ -31,7 +31,7 @@ def engine_run_start(self, run_id: int) -> int:  # type: ignore[no-untyped-def]
     if not codes:
         services.engine_run_finish(run_id=run_id, outcomes=[])
         return 0
-    header = group(engine_run_indicator.s(run_id, code) for code in codes)
+    header = group(engine_run_indicators.s(run_id, chunk) for chunk in services.chunks(codes))
     body = engine_run_finish.s(run_id).on_error(engine_run_failed.si(run_id))
     chord(header)(body)
     return len(codes)
@@ -44,7 +44,13 @@ def engine_run_indicator(self, run_id: int, indicator_code: str) -> dict[str, An
 
 
 @shared_task(**RETRY)
-def engine_run_finish(self, outcomes: list[dict[str, Any]], run_id: int) -> str:  # type: ignore[no-untyped-def]
+def engine_run_indicators(self, run_id: int, indicator_codes: list[str]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """A chunk of a run's indicators: one engine call, their rows staged together."""
+    return services.engine_run_indicators(run_id=run_id, indicator_codes=indicator_codes)
+
+
+@shared_task(**RETRY)
+def engine_run_finish(self, outcomes: list[Any], run_id: int) -> str:  # type: ignore[no-untyped-def]
     """The chord's body: swap the run's results in (or record why it failed)."""
     return str(services.engine_run_finish(run_id=run_id, outcomes=outcomes).status)
 
