@@ -40,6 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy portal indicators forum meetings
+	$(BIN)/bandit -q -r portal indicators forum meetings -x '*/migrations/*' --severity-level medium
 
 format: $(STAMP)
 	$(BIN)/ruff format .

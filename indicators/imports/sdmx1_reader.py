@@ -15,7 +15,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError  # nosec B405
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET

@@ -11,7 +11,7 @@ checks that list against SDG_DSD.KG_1.8.xml and this reader against ``sdmx1``.
 from __future__ import annotations
 
 import io
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError  # nosec B405
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET

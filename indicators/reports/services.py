@@ -300,7 +300,7 @@ def _fingerprints(frame: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple[str, st
     )
     joined = rows.groupby(on, sort=False)["text"].agg(";".join)
     return {
-        (str(key[0]), str(key[1]), str(key[2])): hashlib.sha1(str(text).encode()).hexdigest()  # type: ignore[index]
+        (str(key[0]), str(key[1]), str(key[2])): hashlib.sha1(str(text).encode(), usedforsecurity=False).hexdigest()  # type: ignore[index]
         for key, text in joined.items()
     }
 
