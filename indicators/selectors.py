@@ -172,3 +172,13 @@ def attention_items(*, user: User) -> list[AttentionItem]:
             )
         )
     return items
+
+
+def pending_work(*, sheet: DataSheet) -> bool:
+    """True while a notification or a recomputation for this sheet waits in the outbox
+    (the task queue was unreachable; the sweep delivers it when it is back)."""
+    from portal.models import PendingTask
+
+    return PendingTask.objects.filter(key=f"sheet:{sheet.pk}").exists() or (
+        sheet.is_current and PendingTask.objects.filter(key__startswith="run:").exists()
+    )

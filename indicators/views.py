@@ -113,6 +113,7 @@ def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "versions": selectors.sheets_visible_to(user=request.user, country=sheet.country).filter(
             round=sheet.round
         ),
+        "pending_work": selectors.pending_work(sheet=sheet),
     }
     return render(request, "indicators/sheet_detail.html", context)
 
@@ -298,7 +299,7 @@ def sheet_submit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return redirect("indicators:sheet_detail", pk=sheet.pk)
     messages.success(
-        request, _("Submitted. The secretariat has been told; you will hear when it is reviewed.")
+        request, _("Submitted. The secretariat will be told; you will hear when it is reviewed.")
     )
     return redirect("indicators:sheet_detail", pk=sheet.pk)
 

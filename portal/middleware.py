@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,20 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def database_unavailable_response() -> HttpResponse:
+    """The 503 page, rendered without a request context: nothing here may touch the database."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
-    """A request that finds the database gone gets a clean 503 page, not a traceback."""
+    """A request that finds the database gone gets a clean 503 page, not a traceback.
+
+    Errors raised by a view arrive in `process_exception`; errors raised earlier (loading the
+    session or the user in another middleware) reach the 500 handler, which answers the same
+    503 (see portal.views.server_error).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +63,5 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error("database unavailable: %s", exception)
-            response = render(request, "503.html", status=503)
-            response.headers["Retry-After"] = "30"
-            return response
+            return database_unavailable_response()
         return None

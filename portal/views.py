@@ -195,10 +195,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: never touches the database (it may be what failed)."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+
+    from portal.middleware import database_unavailable_response
+
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable_response()
     api = _api_error(
         request, 500, "Server error; nothing was half-saved. Try again.", "server_error"
     )
-    return api or render(request, "500.html", status=500)
+    return api or HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 @login_required

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -299,10 +299,12 @@ def _fingerprints(frame: pd.DataFrame, keys: pd.DataFrame) -> dict[tuple[str, st
         text=rows["source"].str[0] + rows["year"].astype(str) + "=" + rows["value"].map(repr)
     )
     joined = rows.groupby(on, sort=False)["text"].agg(";".join)
-    return {
-        (str(key[0]), str(key[1]), str(key[2])): hashlib.sha1(str(text).encode(), usedforsecurity=False).hexdigest()  # type: ignore[index]
-        for key, text in joined.items()
-    }
+    fingerprints: dict[tuple[str, str, str], str] = {}
+    for key, text in joined.items():
+        parts = cast(tuple[object, object, object], key)
+        digest = hashlib.sha1(str(text).encode(), usedforsecurity=False).hexdigest()
+        fingerprints[(str(parts[0]), str(parts[1]), str(parts[2]))] = digest
+    return fingerprints
 
 
 def _headline(assessed: pd.DataFrame) -> np.ndarray:

@@ -246,6 +246,12 @@ def datasheet_import_preview(
     preview = ImportPreview(token=token, files=[original for _safe, original in names])
     parsed_rows = []
     for safe, original in names:
+        if not default_storage.exists(f"{folder}/{safe}"):
+            raise ValidationError(
+                _(
+                    "These files were already stored, or the upload expired: upload them again if needed."
+                )
+            )
         with default_storage.open(f"{folder}/{safe}", "rb") as handle:
             result = parse_upload(
                 original,
