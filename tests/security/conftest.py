@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.browser.conftest import browser, page  # noqa: F401 - re-exported fixtures
 from tests.forum.conftest import board, make_topic  # noqa: F401 - re-exported fixture
 from tests.indicators.conftest import indicators, round_2026, sheet_world  # noqa: F401
 
