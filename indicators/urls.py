@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from indicators import views
+from indicators import views, views_international
 
 app_name = "indicators"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
     path("sheets/<int:pk>/diff/<int:other>/", views.sheet_diff, name="sheet_diff"),
     path("sheets/<int:pk>/template.xlsx", views.sheet_template, name="sheet_template"),
+    path("international/", views_international.international_upload, name="international_upload"),
     path("reports/", include("indicators.reports.urls")),
 ]

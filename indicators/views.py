@@ -43,7 +43,12 @@ def _error_messages(error: ValidationError) -> list[str]:
 def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     rounds = list(ReportingRound.objects.all())
-    context: dict[str, object] = {"rounds": rounds, "can_review": permissions.can_review(user)}
+    context: dict[str, object] = {
+        "rounds": rounds,
+        "can_review": permissions.can_review(user),
+        "can_load_international": permissions.can_review(user)
+        or (user.agency is not None and permissions.can_load_international(user, user.agency)),
+    }
     if permissions.can_review(user):
         round_code = request.GET.get("round")
         selected = next((r for r in rounds if r.code == round_code), rounds[0] if rounds else None)
