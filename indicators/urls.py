@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from indicators import views, views_international
+from indicators import views, views_catalogue, views_international
 
 app_name = "indicators"
 
@@ -19,5 +19,6 @@ urlpatterns = [
     path("sheets/<int:pk>/diff/<int:other>/", views.sheet_diff, name="sheet_diff"),
     path("sheets/<int:pk>/template.xlsx", views.sheet_template, name="sheet_template"),
     path("international/", views_international.international_upload, name="international_upload"),
+    path("countries/<str:iso3>/operations/", views_catalogue.catalogue, name="catalogue"),
     path("reports/", include("indicators.reports.urls")),
 ]
