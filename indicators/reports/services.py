@@ -558,6 +558,12 @@ def engine_run_indicators(*, run_id: int, indicator_codes: Sequence[str]) -> lis
         return outcomes
     refs = shared.refs
     with transaction.atomic():
+        # A redelivered copy of this task (its worker died) may finish after the run did:
+        # re-check under the run's lock, which the last step also takes, so late rows are never
+        # written beside a finished run.
+        locked = EngineRun.objects.select_for_update().get(pk=run_id)
+        if locked.status != EngineRun.Status.RUNNING:
+            return outcomes
         _clear_staged(run, [refs.indicators[code] for code in codes])
         series = _series_rows(run, assessed, scoped, refs)
         SeriesResult.objects.bulk_create(series, batch_size=BATCH)
