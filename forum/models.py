@@ -9,10 +9,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Region, TimeStampedModel
+from portal.models import Region, TimeStampedModel, localized
 
 
 class ForumProfile(TimeStampedModel):
@@ -98,15 +97,11 @@ class Category(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("es") and self.name_es:
-            return self.name_es
-        return self.name_en
+        return localized(self.name_en, self.name_es)
 
     @property
     def description(self) -> str:
-        if (get_language() or "en").startswith("es") and self.description_es:
-            return self.description_es
-        return self.description_en
+        return localized(self.description_en, self.description_es)
 
     def get_absolute_url(self) -> str:
         return reverse("forum:category", kwargs={"slug": self.slug})

@@ -97,6 +97,7 @@ def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     indicator_code = request.GET.get("indicator", "")
     indicator = Indicator.objects.filter(code=indicator_code).first() if indicator_code else None
     observations = selectors.sheet_observations(sheet=sheet, indicator=indicator)
+    shown = list(observations[:501])
     covered = Indicator.objects.filter(observations__sheet=sheet).distinct()
     can_edit = sheet.is_editable and permissions.can_edit_country_sheets(
         request.user, sheet.country
@@ -105,9 +106,9 @@ def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "sheet": sheet,
         "indicator": indicator,
         "covered_indicators": covered,
-        "observations": observations[:500],
+        "observations": shown[:500],
         "observation_count": sheet.observations.count(),
-        "truncated": observations.count() > 500,
+        "truncated": len(shown) > 500,
         "can_edit": can_edit,
         "can_review": permissions.can_review(request.user)
         and sheet.status == DataSheet.Status.SUBMITTED,

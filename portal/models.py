@@ -16,6 +16,11 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def localized(english: str, spanish: str) -> str:
+    """The Spanish text when the active language is Spanish and it is filled, else the English."""
+    return spanish if spanish and (get_language() or "en").startswith("es") else english
+
+
 class BilingualNameMixin:
     """Picks `name_es` when the active language is Spanish and it is filled."""
 
@@ -24,9 +29,7 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("es") and self.name_es:
-            return self.name_es
-        return self.name_en
+        return localized(self.name_en, self.name_es)
 
 
 class Country(BilingualNameMixin, models.Model):
@@ -123,15 +126,11 @@ class Agency(models.Model):
 
     @property
     def acronym(self) -> str:
-        if (get_language() or "en").startswith("es") and self.acronym_es:
-            return self.acronym_es
-        return self.acronym_en
+        return localized(self.acronym_en, self.acronym_es)
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("es") and self.name_es:
-            return self.name_es
-        return self.name_en
+        return localized(self.name_en, self.name_es)
 
 
 class Organisation(TimeStampedModel):

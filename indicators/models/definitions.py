@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Agency, BilingualNameMixin, Country, SubnationalArea, TimeStampedModel
+from portal.models import (
+    Agency,
+    BilingualNameMixin,
+    Country,
+    SubnationalArea,
+    TimeStampedModel,
+    localized,
+)
 
 
 class Indicator(BilingualNameMixin, TimeStampedModel):
@@ -81,11 +88,7 @@ class Indicator(BilingualNameMixin, TimeStampedModel):
 
     @property
     def unit_label(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "en").startswith("es") and self.unit_label_es:
-            return self.unit_label_es
-        return self.unit_label_en or self.unit
+        return localized(self.unit_label_en, self.unit_label_es) or self.unit
 
 
 class SeriesCodeMapping(models.Model):

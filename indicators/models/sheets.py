@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models.catalogue import StatisticalOperation
 from indicators.models.definitions import Indicator
-from portal.models import Country, SubnationalArea, TimeStampedModel
+from portal.models import Country, SubnationalArea, TimeStampedModel, localized
 
 
 class ReportingRound(TimeStampedModel):
@@ -38,13 +38,7 @@ class ReportingRound(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return (
-            self.name_es
-            if (get_language() or "en").startswith("es") and self.name_es
-            else self.name_en
-        )
+        return localized(self.name_en, self.name_es)
 
 
 class UploadedFile(models.Model):

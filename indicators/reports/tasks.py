@@ -71,33 +71,3 @@ def engine_run_nightly(self) -> int:  # type: ignore[no-untyped-def]
     run = services.engine_run_create(trigger=EngineRun.Trigger.NIGHTLY)
     engine_run_start.delay(run.pk)
     return run.pk
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def engine_queue_sheet(self, sheet_id: int) -> int | None:  # type: ignore[no-untyped-def]
-    """After a sheet is accepted (via the outbox): queue the recompute of what it changed."""
-    from indicators.reports.services import engine_queue_for_sheet
-
-    run = engine_queue_for_sheet(sheet_id=sheet_id)
-    return run.pk if run is not None else None
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def engine_queue_release(self, release_id: int) -> int | None:  # type: ignore[no-untyped-def]
-    """After an agency's release is loaded (via the outbox): queue the recompute of what it changed."""
-    from indicators.reports.services import engine_queue_for_release
-
-    run = engine_queue_for_release(release_id=release_id)
-    return run.pk if run is not None else None

@@ -112,12 +112,8 @@ def _submit_and_accept_while_down(world, round_2026, outage):  # type: ignore[no
         sheet.refresh_from_db()
         assert sheet.status == DataSheet.Status.ACCEPTED and sheet.is_current
     tasks = sorted(PendingTask.objects.values_list("task", flat=True))
-    # The accept path queues the recomputation through the outbox: either the task that
-    # works out what changed, or (when that is done inside the accept) the run itself.
-    assert tasks[0] in (
-        "indicators.reports.tasks.engine_queue_sheet",
-        "indicators.reports.tasks.engine_run_start",
-    ), tasks
+    # The accept records the recomputation run and queues it through the outbox.
+    assert tasks[0] == "indicators.reports.tasks.engine_run_start", tasks
     assert tasks[1:] == ["indicators.tasks.sheet_event_notify"] * 2, tasks
     assert all(p.last_error for p in PendingTask.objects.all())
     return sheet, fp, submit_seconds
