@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from forum.links import resolve_subject
 from forum.models import Category
 from forum.services import LANGUAGES, REASON_MAX, SOURCE_MAX, TITLE_MAX, TITLE_MIN
-from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_upload
+from portal.uploads import MAX_ATTACHMENTS_PER_POST
+from portal.uploads import check_attachment as check_upload
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 

@@ -38,8 +38,10 @@ from forum.models import (
     TopicReadState,
 )
 from forum.rendering import HANDLE_PATTERN, find_mentions, link_mentions, render_markdown
-from forum.uploads import MAX_ATTACHMENTS_PER_POST, check_upload
 from portal.models import User
+from portal.outbox import enqueue
+from portal.uploads import MAX_ATTACHMENTS_PER_POST
+from portal.uploads import check_attachment as check_upload
 
 TITLE_MIN, TITLE_MAX = 5, 200
 SOURCE_MAX = 50_000
@@ -528,9 +530,9 @@ def _notify_for_post(post: Post) -> list[Notification]:
         if n.user.email_notifications == User.Digest.IMMEDIATE and n.pk is not None
     ]
     if immediate:
-        from forum.tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(immediate))
+        # Through the outbox: with the broker down the post is saved at once and the e-mails
+        # leave when the sweep publishes the task (portal/outbox.py).
+        enqueue("forum.tasks.send_notification_emails", immediate, key=f"forum-post:{post.pk}")
     return notifications
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Agency, Country, Organisation, User
+from portal.uploads import ALLOWED_DOCUMENT_EXTENSIONS as ALLOWED_EXTENSIONS
 
 from .models import (
     ActionItem,
@@ -20,7 +21,6 @@ from .models import (
     Visibility,
 )
 from .models.meetings import DOCUMENT_LANGUAGES
-from .uploads import ALLOWED_EXTENSIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

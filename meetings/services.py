@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, User
+from portal.uploads import check_document as check_upload
+from portal.uploads import storage_name
 
 from . import permissions
 from .models import (
@@ -25,7 +27,6 @@ from .models import (
     Participant,
     Session,
 )
-from .uploads import check_upload, storage_name
 
 
 def _check_counts(total: int | None, female: int | None) -> None:

@@ -8,8 +8,18 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
-from forum.uploads import check_upload, max_attachment_bytes, sanitise_filename
+from portal.uploads import check_attachment as check_upload
+from portal.uploads import max_attachment_bytes, sanitise_filename
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The messages are asserted in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from meetings import services
 from meetings.models import Document, DocumentVersion, Meeting, Participant
-from meetings.uploads import safe_file_name
+from portal.uploads import ascii_filename as safe_file_name
 
 from .conftest import PDF
 from .factories import MeetingFactory
