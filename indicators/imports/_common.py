@@ -84,6 +84,20 @@ class Collector:
         self.notes: list[Any] = []
         self._keys: dict[tuple[Any, ...], int] = {}
 
+    def fork(self) -> Collector:
+        """An empty collector for the same file: read into it, then adopt it or drop it."""
+        return Collector(self.file, self.fmt, self.max_rows)
+
+    def adopt(self, other: Collector) -> None:
+        """Take everything ``other`` collected, in place of what this one holds."""
+        self.rows, self.problems, self.extra_problems = (
+            other.rows,
+            other.problems,
+            other.extra_problems,
+        )
+        self.skipped_blank, self.seen_rows = other.skipped_blank, other.seen_rows
+        self.encoding, self.notes, self._keys = other.encoding, other.notes, other._keys
+
     def problem(self, row: int | None, column: str, value: object, reason: Any) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
             self.extra_problems += 1

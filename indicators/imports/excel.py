@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from . import sheetxml
 from ._common import Collector, TooManyRows, cell_text, msg
 from .csvfmt import read_opensdg
 from .detect import is_opensdg_header
@@ -138,21 +139,25 @@ def _read_template(
         add_portal_row(col, rownum, values, indicator=indicator)
 
 
-def _read_book(col: Collector, book: Any, indicator: str | None) -> None:
-    sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+def _read_book(
+    col: Collector,
+    sheetnames: Sequence[str],
+    rows: Iterator[Sequence[object]],
+    indicator: str | None,
+) -> None:
+    """Read the rows of the Data sheet, or of the first sheet when there is none."""
     header = next(rows, None) or ()
     names = [cell_text(h) for h in header]
-    if DATA_SHEET in book.sheetnames:
+    if DATA_SHEET in sheetnames:
         _read_template(col, header, rows, indicator)
     elif is_opensdg_header(names):
         col.notes.append(_("The first sheet was read as an Open SDG table (Year, ..., Value)."))
         read_opensdg(col, header, _records(col, rows, header), indicator)
-    elif "Parameters" in book.sheetnames:
+    elif "Parameters" in sheetnames:
         col.problem(
             None,
             "",
-            ", ".join(book.sheetnames),
+            ", ".join(sheetnames),
             _(
                 "This is an SDMX Converter workbook, not the portal's template. Convert it to an SDMX-ML message, or copy the values into the portal's Excel template."
             ),
@@ -161,13 +166,40 @@ def _read_book(col: Collector, book: Any, indicator: str | None) -> None:
         col.problem(
             None,
             "",
-            ", ".join(book.sheetnames),
+            ", ".join(sheetnames),
             _("The workbook has no sheet named Data. Use the portal's Excel template."),
         )
 
 
+def _read_fast(col: Collector, data: bytes, indicator: str | None) -> bool:
+    """Read the workbook with the fast sheet reader; False when openpyxl must read it instead.
+
+    Anything the fast reader does not take (formulas, dates, damage) is left to openpyxl,
+    which reports it as it always has; what was read so far is then dropped.
+    """
+    attempt = col.fork()
+    try:
+        book = sheetxml.open_workbook(data)
+        try:
+            if not book.sheetnames:
+                return False
+            rows = book.rows(DATA_SHEET if DATA_SHEET in book.sheetnames else book.sheetnames[0])
+            try:
+                _read_book(attempt, book.sheetnames, rows, indicator)
+            finally:
+                rows.close()
+        finally:
+            book.close()
+    except TooManyRows:
+        pass
+    except Exception:  # the fast reader's refusal or any damage: openpyxl decides
+        return False
+    col.adopt(attempt)
+    return True
+
+
 def parse_xlsx(col: Collector, data: bytes, indicator: str | None) -> None:
-    if not check_zip(col, data):
+    if not check_zip(col, data) or _read_fast(col, data, indicator):
         return
     import openpyxl
 
@@ -177,7 +209,8 @@ def parse_xlsx(col: Collector, data: bytes, indicator: str | None) -> None:
         col.problem(None, "", "", msg(_("The workbook cannot be read: %(error)s"), error=str(exc)))
         return
     try:
-        _read_book(col, book, indicator)
+        sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
+        _read_book(col, book.sheetnames, sheet.iter_rows(values_only=True), indicator)
     except TooManyRows:
         return
     except Exception as exc:  # a damaged sheet: report it, never a traceback
@@ -187,23 +220,31 @@ def parse_xlsx(col: Collector, data: bytes, indicator: str | None) -> None:
 
 
 # -- writing ----------------------------------------------------------------------------
+# In the language of the user who downloads it (the sheet and column names stay English: the
+# reader needs them).
 README_LINES = (
-    "Data sheet template of the working-group portal",
+    _("Data sheet template of the working-group portal"),
     "",
-    "Country: {country}",
-    "Round: {round}",
+    _("Country: %(country)s"),
+    _("Round: %(round)s"),
     "",
-    "How to fill the Data sheet:",
-    "- One row per value. Keep the header row (row 1) as it is.",
-    "- indicator: the indicator code, as listed in the Indicators sheet (e.g. 3.2.1).",
-    "- area: blank for the national total, else the code of the subnational area.",
-    "- disaggregation: blank for the total, else DIMENSION=CODE pairs separated by ';' (e.g. SEX=F;AGE=Y0T4), with the codes of the global SDG code lists.",
-    "- year: a whole year (e.g. 2021). value: a number, with no thousands separator.",
-    "- unit: the unit (see the Indicators sheet). nature: C country data, CA country adjusted, E estimated, M modelled, G global monitoring data, N non-relevant, _X not available.",
-    "- source: the statistical operation or source. footnote: any note on the value.",
-    "- Type or paste values only: cells with formulas are refused, and so are workbooks with macros.",
-    "- Rows with an empty value are skipped. Reading stops after 1,000 empty rows in a row.",
-    "- Do not rename the Data sheet. Save as .xlsx.",
+    _("How to fill the Data sheet:"),
+    _("- One row per value. Keep the header row (row 1) as it is."),
+    _("- indicator: the indicator code, as listed in the Indicators sheet (e.g. 3.2.1)."),
+    _("- area: blank for the national total, else the code of the subnational area."),
+    _(
+        "- disaggregation: blank for the total, else DIMENSION=CODE pairs separated by ';' (e.g. SEX=F;AGE=Y0T4), with the codes of the global SDG code lists."
+    ),
+    _("- year: a whole year (e.g. 2021). value: a number, with no thousands separator."),
+    _(
+        "- unit: the unit (see the Indicators sheet). nature: C country data, CA country adjusted, E estimated, M modelled, G global monitoring data, N non-relevant, _X not available."
+    ),
+    _("- source: the statistical operation or source. footnote: any note on the value."),
+    _(
+        "- Type or paste values only: cells with formulas are refused, and so are workbooks with macros."
+    ),
+    _("- Rows with an empty value are skipped. Reading stops after 1,000 empty rows in a row."),
+    _("- Do not rename the Data sheet. Save as .xlsx."),
 )
 
 
@@ -294,7 +335,8 @@ def write_template(
         listing.append([_text_cell(listing, v) for v in (code, name, unit)])
         count += 1
     for line in README_LINES:
-        readme.append([_text_cell(readme, line.format(country=country_name, round=round_name))])
+        text = str(line) % {"country": country_name, "round": round_name} if line else ""
+        readme.append([_text_cell(readme, text)])
     data.freeze_panes = "A2"
     _add_validations(data, count)
     data.append(list(PORTAL_COLUMNS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -75,44 +76,40 @@ def parse_disaggregation(
     col: Collector, row: int, raw: object
 ) -> tuple[tuple[str, str], ...] | None:
     text = cell_text(raw)
+    pairs, reasons = _split_disaggregation(text)
+    for reason in reasons:
+        col.problem(row, "disaggregation", text, reason)
+    return pairs
+
+
+@lru_cache(maxsize=4096)
+def _split_disaggregation(text: str) -> tuple[tuple[tuple[str, str], ...] | None, tuple[Any, ...]]:
+    """(sorted pairs, or None when refused; the reasons): a sheet repeats a few texts many times."""
     pairs: dict[str, str] = {}
-    ok = True
+    reasons: list[Any] = []
     for token in filter(None, (t.strip() for t in text.split(";"))):
         dim, sep, code = token.partition("=")
         dim, code = dim.strip().upper(), code.strip()
         if not sep or not dim or not code:
-            col.problem(
-                row,
-                "disaggregation",
-                text,
+            return None, (
+                *reasons,
                 _(
                     "Write the disaggregation as DIMENSION=CODE pairs separated by ';', e.g. SEX=F;AGE=Y0T4."
                 ),
             )
-            return None
         if dim in NOT_DISAGGREGATION:
-            col.problem(
-                row,
-                "disaggregation",
-                text,
+            reasons.append(
                 msg(
                     _(
                         "%(dimension)s is not a disaggregation; use the area, unit or indicator column."
                     ),
                     dimension=dim,
-                ),
+                )
             )
-            ok = False
         elif dim in pairs:
-            col.problem(
-                row,
-                "disaggregation",
-                text,
-                msg(_("The dimension %(dimension)s is given twice."), dimension=dim),
-            )
-            ok = False
+            reasons.append(msg(_("The dimension %(dimension)s is given twice."), dimension=dim))
         pairs[dim] = code
-    return disaggregation(pairs.items()) if ok else None
+    return (None if reasons else disaggregation(pairs.items())), tuple(reasons)
 
 
 def _indicator(col: Collector, row: int, cells: Mapping[str, object], given: str | None) -> str:

@@ -9,7 +9,7 @@ import csv
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ def codelists() -> dict[str, frozenset[str]]:
     return {name: frozenset(codes) for name, codes in lists.items()}
 
 
+@lru_cache(maxsize=8192)
 def disaggregation_key(pairs: tuple[tuple[str, str], ...]) -> str:
     return ";".join(f"{dim}={code}" for dim, code in sorted(pairs))
 
@@ -110,6 +111,46 @@ class RowMapper:
             result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
         return mapping.indicator
+
+    def _indicator_of(self, row: ParsedRow) -> Indicator | None:
+        """The row's indicator as `indicator_for` finds it, without reporting anything."""
+        indicator = self.indicators.get(row.indicator) if row.indicator else None
+        if indicator is not None or (row.indicator and not row.series_code):
+            return indicator
+        mapping = self.series.get(row.series_code)
+        return mapping.indicator if mapping is not None else None
+
+    def other_series(self, rows: list[ParsedRow]) -> set[tuple[int, str]]:
+        """(indicator id, unit) of the series an upload carries beside the indicator's own unit.
+
+        Open SDG files give some indicators as two series told apart only by the unit
+        (Kazakhstan 8.10.1 branches and ATMs per 100,000 adults, 9.2.1 share and value per
+        head). A data sheet holds one value per indicator, area, disaggregation and year, in the
+        indicator's unit: another unit is another series, not tracked, when the upload gives at
+        least one of its observations in the indicator's unit too. A unit that never meets the
+        indicator's own stays an error: more likely a slip than a second series.
+        """
+        resolved = [(row, self._indicator_of(row)) for row in rows]
+        if all(ind is None or row.unit in ("", ind.unit) for row, ind in resolved):
+            return set()  # the usual upload: every value in its indicator's unit
+        in_unit: set[tuple[int, object, str, int]] = set()
+        elsewhere: dict[tuple[int, str], list[tuple[int, object, str, int]]] = {}
+        for row, indicator in resolved:
+            if indicator is None:
+                continue
+            known, area_id = self.area_for(row)
+            key = (
+                indicator.pk,
+                area_id if known else ("?", row.area),
+                disaggregation_key(row.disaggregation),
+                row.year,
+            )
+            unit = row.unit or indicator.unit
+            if unit == indicator.unit:
+                in_unit.add(key)
+            else:
+                elsewhere.setdefault((indicator.pk, unit), []).append(key)
+        return {series for series, keys in elsewhere.items() if not in_unit.isdisjoint(keys)}
 
     def area_for(self, row: ParsedRow) -> tuple[bool, int | None]:
         if row.area in self.national_codes:
@@ -210,9 +251,19 @@ class RowMapper:
             ok = False
         return ok
 
-    def map_row(self, row: ParsedRow, result: MappingResult) -> Candidate | None:
+    def map_row(
+        self,
+        row: ParsedRow,
+        result: MappingResult,
+        other_series: set[tuple[int, str]] | frozenset[tuple[int, str]] = frozenset(),
+    ) -> Candidate | None:
         indicator = self.indicator_for(row, result)
         if indicator is None:
+            return None
+        unit = row.unit or indicator.unit
+        if unit != indicator.unit and (indicator.pk, unit) in other_series:
+            label = f"{indicator.code} {unit}"
+            result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
         known, area_id = self.area_for(row)
         if not known:
@@ -250,11 +301,18 @@ class RowMapper:
         )
 
     def map_rows(self, rows: list[ParsedRow]) -> MappingResult:
-        """Map and validate every row; duplicates across files of one upload are problems too."""
+        """Map and validate every row; duplicates across files of one upload are problems too.
+
+        The key of a value is its indicator, area, disaggregation and year, whatever the unit:
+        a blank unit is the indicator's, so a blank and an explicit one for the same key are a
+        duplicate. Rows of another series of the indicator (see `other_series`) are counted
+        as not tracked.
+        """
         result = MappingResult()
         seen: dict[tuple[int, int | None, str, int], Candidate] = {}
+        other_series = self.other_series(rows)
         for row in rows:
-            candidate = self.map_row(row, result)
+            candidate = self.map_row(row, result, other_series)
             if candidate is None:
                 continue
             first = seen.get(candidate.key)

@@ -109,3 +109,42 @@ def test_opensdg_indicator_given_or_missing() -> None:
     assert has_problem(parse_upload("export.csv", data), "cannot be told from the file name")
     series_only = parse_upload("export.csv", b"Year,SERIES,Value\n2020,SI_POV_DAY1,1\n")
     assert series_only.rows[0].series_code == "SI_POV_DAY1" and series_only.rows[0].indicator == ""
+
+
+def test_same_year_in_two_units_is_read_for_the_import_to_decide() -> None:
+    # The parser cannot tell which unit the portal keeps: UNIT_MEASURE is part of an SDMX
+    # series key, and Open SDG files give two series apart only by it (Kazakhstan 8.10.1).
+    # The import service keeps the indicator's unit and counts the other as not tracked.
+    text = "Year,UNIT_MEASURE,Value\n2011,NUM_CBBR,3.1\n2011,NUM_ATM,70.2\n2011,NUM_ATM,70.3\n"
+    result = parse_upload("indicator_8-10-1.csv", text.encode())
+    assert [(r.row, r.unit, r.value) for r in result.rows] == [
+        (2, "NUM_CBBR", 3.1),
+        (3, "NUM_ATM", 70.2),
+    ]
+    assert [(p.row, str(p.reason)) for p in result.problems] == [
+        (4, "Rows 3 and 4 give a value for the same observation.")
+    ]
+
+
+def test_blank_unit_beside_a_unit_is_left_to_the_import() -> None:
+    # a blank unit means the indicator's own, which only the import service knows
+    text = HEADER + "3.2.1,,,2020,18.5,,C,,\n3.2.1,,,2020,18.5,PER_1000_LIVE_BIRTHS,C,,\n"
+    result = parse_upload("sheet.csv", text.encode())
+    assert result.problems == [] and len(result.rows) == 2
+
+
+def test_a_repeated_bad_disaggregation_is_reported_on_every_row() -> None:
+    text = HEADER + "".join(
+        f"3.2.1,,SEX=F;REF_AREA=KG02;SEX=M,{year},1,,,,\n3.2.1,,SEX,{year},1,,,,\n"
+        for year in (2020, 2021)
+    )
+    result = parse_upload("sheet.csv", text.encode())
+    assert [(p.row, p.column) for p in result.problems] == [
+        (2, "disaggregation"),
+        (2, "disaggregation"),
+        (3, "disaggregation"),
+        (4, "disaggregation"),
+        (4, "disaggregation"),
+        (5, "disaggregation"),
+    ]
+    assert result.rows == []

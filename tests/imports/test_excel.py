@@ -213,3 +213,16 @@ def test_damaged_sheet_xml() -> None:
     broken = rezip(data, {}, {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"})
     result = parse_upload("x.xlsx", broken)
     assert result.problems and result.rows == []
+
+
+def test_template_readme_is_in_the_users_language() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        book = openpyxl.load_workbook(io.BytesIO(template()))
+    lines = [str(c.value or "") for c in book["README"]["A"]]
+    assert "País: Kyrgyzstan" in lines and "Ronda: 2025" in lines
+    assert book.sheetnames == ["Data", "README", "Indicators"]  # names the reader relies on
+    assert book["Data"]["A1"].value == "indicator"
+    english = openpyxl.load_workbook(io.BytesIO(template()))
+    assert "Country: Kyrgyzstan" in [str(c.value or "") for c in english["README"]["A"]]
