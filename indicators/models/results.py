@@ -73,6 +73,15 @@ class EngineRun(models.Model):
     country_codes = models.JSONField(
         _("countries"), null=True, blank=True, help_text=_("Blank: every country.")
     )
+    region_codes = models.JSONField(
+        _("regions"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Regions whose aggregates the run recomputes: those of its countries, fixed when "
+            "it starts. Blank: every region."
+        ),
+    )
     inputs = models.JSONField(_("input versions"), default=dict, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)

@@ -3,18 +3,23 @@
 A run goes through three steps, each a service the Celery tasks call (tasks.py):
 
 1. ``engine_run_dispatch``: fixes the run's inputs (the current accepted sheets and
-   current releases, with their versions) and lists its indicators;
+   current releases, with their versions), the regions whose aggregates it recomputes
+   (those holding its countries; every region for a run of every country) and lists its
+   indicators;
 2. ``engine_run_indicators`` (one per chunk of ``CHUNK`` indicators, fanned out as a
-   Celery group): reads those indicators' observations of exactly those inputs, runs
-   the engine once on them and writes *staged* rows (``is_current`` false) in one transaction, replacing any staged rows
-   a killed attempt left;
+   Celery group): reads those indicators' observations of exactly those inputs (only of
+   the run's countries and of the members of its regions), runs the engine once on them
+   and writes *staged* rows (``is_current`` false) in one transaction, replacing any
+   staged rows a killed attempt left;
 3. ``engine_run_finish`` (the chord's body): in one transaction, replaces the current
-   rows of the run's scope with its staged rows, opens or reopens discrepancy cases,
-   records the counts; or, if any indicator failed, deletes the staged rows, keeps the
-   previous results current and records every problem.
+   rows of the run's scope with its staged rows (except where a newer run already wrote),
+   opens or reopens discrepancy cases, records the counts; or, if any indicator failed,
+   deletes the staged rows, keeps the previous results current and records every problem.
 
-Every step is idempotent, so a retried task (acks_late) never duplicates anything.
-"""
+A run scoped to some countries therefore stores exactly what a run of every country
+would store for them: series and discrepancies are per country, and a region's aggregate
+reads only its own members. Every step is idempotent, so a retried task (acks_late)
+never duplicates anything."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import csv
 import hashlib
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -31,7 +36,7 @@ import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +61,7 @@ from portal.models import Agency, Country, Region, User
 
 BATCH = 5000
 Outcome = dict[str, Any]
+RESULT_MODELS = (SeriesResult, DiscrepancyResult, AggregateResult)
 
 
 # --- starting runs -----------------------------------------------------------------
@@ -105,28 +111,56 @@ def engine_run_request(*, user: User) -> EngineRun:
 
 
 def _sheet_values(sheet_id: int) -> set[tuple[str, str, int, str]]:
-    rows = Observation.objects.filter(sheet_id=sheet_id, area__isnull=True).values_list(
-        "indicator__code", "disaggregation", "year", "value"
+    rows = (
+        Observation.objects.filter(sheet_id=sheet_id, area__isnull=True)
+        .order_by()
+        .values_list("indicator__code", "disaggregation", "year", "value")
     )
     return {(code, series, year, str(value)) for code, series, year, value in rows}
+
+
+def _repoint(
+    rows: QuerySet[SeriesResult],
+    *,
+    old: dict[str, int],
+    new: dict[str, int],
+    changed: set[tuple[str, str, str]],
+) -> int:
+    """Results read from an older version (``old``: its ``sheet_id`` or ``release_id``) now
+    name the current one (``new``) where their series has the same values in both (not in
+    ``changed``: (country, indicator, series) keys): what a full run would name.
+    Out: how many results were updated."""
+    stale = rows.filter(**old).values_list("pk", "country__iso3", "indicator__code", "series")
+    ids = [pk for pk, *key in stale if tuple(key) not in changed]
+    for start in range(0, len(ids), 500):
+        SeriesResult.objects.filter(pk__in=ids[start : start + 500]).update(**new)
+    return len(ids)
 
 
 def affected_by_sheet(sheet: DataSheet) -> list[str]:
     """Indicators whose national totals changed with ``sheet`` against the version it replaces.
 
     With no earlier version (or one of another round), every indicator of either sheet.
+    The current results of the unchanged series of the replaced version are made to name
+    ``sheet`` (their figures are the same).
     """
     new = _sheet_values(sheet.pk)
     previous = sheet.supersedes_id
     old = _sheet_values(previous) if previous else set()
     changed = {key[0] for key in new ^ old}
-    held = set(
-        SeriesResult.objects.filter(
-            is_current=True, country_id=sheet.country_id, source="national"
-        ).values_list("indicator__code", flat=True)
+    current = SeriesResult.objects.filter(
+        is_current=True, country_id=sheet.country_id, source="national"
     )
+    held = set(current.values_list("indicator__code", flat=True))
     if previous is None:
         changed |= held & {key[0] for key in new}
+    else:
+        _repoint(
+            current,
+            old={"sheet_id": previous},
+            new={"sheet_id": sheet.pk, "sheet_version": sheet.version},
+            changed={(sheet.country.iso3, key[0], key[1]) for key in new ^ old},
+        )
     return sorted(changed)
 
 
@@ -146,15 +180,23 @@ def engine_queue_for_sheet(*, sheet_id: int) -> EngineRun | None:
     )
 
 
-def _release_keys(release_id: int) -> set[tuple[str, str, str, int, str]]:
-    rows = InternationalObservation.objects.filter(release_id=release_id).values_list(
+def _release_keys(
+    release_id: int, indicator_ids: Collection[int] | None = None
+) -> set[tuple[str, str, str, int, str]]:
+    rows = InternationalObservation.objects.filter(release_id=release_id)
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    values = rows.order_by().values_list(
         "country__iso3", "indicator__code", "disaggregation", "year", "value"
     )
-    return {(c, i, s, y, str(v)) for c, i, s, y, v in rows}
+    return {(c, i, s, y, str(v)) for c, i, s, y, v in values}
 
 
 def engine_queue_for_release(*, release_id: int) -> EngineRun | None:
-    """After an agency's release is loaded: recompute the (indicator, country) pairs it changed."""
+    """After an agency's release is loaded: recompute the (indicator, country) pairs it changed.
+
+    The current results of the unchanged series of the agency's previous release are made to
+    name this one (their figures are the same)."""
     release = InternationalRelease.objects.get(pk=release_id)
     previous = (
         InternationalRelease.objects.filter(
@@ -164,6 +206,13 @@ def engine_queue_for_release(*, release_id: int) -> EngineRun | None:
         .first()
     )
     changed = _release_keys(release.pk) ^ (_release_keys(previous.pk) if previous else set())
+    if previous is not None and release.is_current:
+        _repoint(
+            SeriesResult.objects.filter(is_current=True, source="international"),
+            old={"release_id": previous.pk},
+            new={"release_id": release.pk},
+            changed={key[:3] for key in changed},
+        )
     if not changed:
         return None
     return engine_run_queue(
@@ -172,6 +221,49 @@ def engine_queue_for_release(*, release_id: int) -> EngineRun | None:
         indicator_codes=sorted({key[1] for key in changed}),
         country_codes=sorted({key[0] for key in changed}),
     )
+
+
+def _follow_versions(rows: QuerySet[SeriesResult]) -> None:
+    """``_repoint`` for results of a run that read a sheet or release replaced while it ran
+    (a run finishing after a newer one): they name the current version where their series
+    did not change, as if the replacement had come before the run."""
+    sheets = DataSheet.objects.filter(
+        pk__in=rows.filter(source="national", sheet__is_current=False).values("sheet_id")
+    )
+    for old in sheets.select_related("country"):
+        new = DataSheet.objects.filter(
+            country_id=old.country_id,
+            round_id=old.round_id,
+            is_current=True,
+            status=DataSheet.Status.ACCEPTED,
+        ).first()
+        if new is not None:
+            changed = _sheet_values(old.pk) ^ _sheet_values(new.pk)
+            _repoint(
+                rows,
+                old={"sheet_id": old.pk},
+                new={"sheet_id": new.pk, "sheet_version": new.version},
+                changed={(old.country.iso3, key[0], key[1]) for key in changed},
+            )
+    stale = rows.filter(source="international", release__is_current=False)
+    releases = InternationalRelease.objects.filter(pk__in=stale.values("release_id"))
+    for old_release in releases:
+        current = InternationalRelease.objects.filter(
+            agency_id=old_release.agency_id, is_current=True
+        ).first()
+        if current is not None:
+            indicators = set(
+                stale.filter(release=old_release).values_list("indicator_id", flat=True)
+            )
+            changed_keys = _release_keys(old_release.pk, indicators) ^ _release_keys(
+                current.pk, indicators
+            )
+            _repoint(
+                rows,
+                old={"release_id": old_release.pk},
+                new={"release_id": current.pk},
+                changed={key[:3] for key in changed_keys},
+            )
 
 
 # --- step 1: dispatch --------------------------------------------------------------
@@ -192,7 +284,10 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
                 "engine": "indicators.engine assess, discrepancies, aggregate",
             }
             run.status, run.started_at = EngineRun.Status.RUNNING, timezone.now()
-            run.save(update_fields=["inputs", "parameters", "status", "started_at"])
+            # Only the aggregates of the regions holding the run's countries can change.
+            if run.country_codes is not None:
+                run.region_codes = selectors.regions_of(_shared(run).countries, run.country_codes)
+            run.save(update_fields=["inputs", "parameters", "status", "started_at", "region_codes"])
     sheets = [s["id"] for s in run.inputs.get("sheets", [])]
     releases = [r["id"] for r in run.inputs.get("releases", [])]
     # Distinct indicator ids (no ordering: the model's ordering would make DISTINCT
@@ -200,8 +295,11 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
     national = Observation.objects.filter(sheet_id__in=sheets, area__isnull=True)
     international = InternationalObservation.objects.filter(release_id__in=releases)
     if run.indicator_codes is not None:
-        national = national.filter(indicator__code__in=run.indicator_codes)
-        international = international.filter(indicator__code__in=run.indicator_codes)
+        wanted = list(
+            Indicator.objects.filter(code__in=run.indicator_codes).values_list("pk", flat=True)
+        )
+        national = national.filter(indicator_id__in=wanted)
+        international = international.filter(indicator_id__in=wanted)
     ids = set(national.order_by().values_list("indicator_id", flat=True).distinct())
     ids |= set(international.order_by().values_list("indicator_id", flat=True).distinct())
     with_data = set(Indicator.objects.filter(pk__in=ids).values_list("code", flat=True))
@@ -216,9 +314,10 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
 CHUNK = 10  # indicators per task: the engine's fixed costs are paid once per chunk
 
 
-def chunks(codes: Sequence[str], size: int = CHUNK) -> list[list[str]]:
-    """``codes`` in consecutive slices of at most ``size``: one Celery task each."""
-    codes = list(codes)
+def chunks(codes: Sequence[str], size: int | None = None) -> list[list[str]]:
+    """``codes`` in consecutive slices of at most ``size`` (default ``CHUNK``): one Celery
+    task each, or one call each in ``engine_run_inline``."""
+    codes, size = list(codes), size or CHUNK
     return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
@@ -257,6 +356,15 @@ class _Shared:
     refs: _Refs
     countries: pd.DataFrame
     population: pd.DataFrame
+
+    def scope(self, run: EngineRun) -> tuple[pd.DataFrame, set[str] | None]:
+        """The country table with the memberships of the regions ``run`` aggregates, and the
+        countries whose observations it reads (``None``: every country)."""
+        if run.region_codes is None:
+            return self.countries, None
+        countries = selectors.countries_in_regions(self.countries, run.region_codes)
+        members = countries.loc[countries["region"] != "", "country"]
+        return countries, set(members) | set(run.country_codes or [])
 
 
 _shared_cache: dict[str, _Shared] = {}
@@ -516,7 +624,7 @@ def compute_indicator(
 
 
 def _clear_staged(run: EngineRun, indicator_ids: Sequence[int] | None = None) -> None:
-    for model in (SeriesResult, DiscrepancyResult, AggregateResult):
+    for model in RESULT_MODELS:
         rows = model.objects.filter(run=run, is_current=False)
         if indicator_ids is not None:
             rows = rows.filter(indicator_id__in=list(indicator_ids))
@@ -540,14 +648,17 @@ def engine_run_indicators(*, run_id: int, indicator_codes: Sequence[str]) -> lis
     if run.status != EngineRun.Status.RUNNING or not codes:
         return outcomes
     shared = _shared(run)
-    frame = selectors.observations_frame(snapshot=run.inputs, indicator_codes=codes)
+    countries, readers = shared.scope(run)
+    frame = selectors.observations_frame(
+        snapshot=run.inputs, indicator_codes=codes, country_codes=readers
+    )
     scoped = frame
     try:
         scoped, assessed, table, aggregates = compute_indicator(
             code=",".join(codes),
             frame=frame,
             indicators=selectors.indicators_frame(codes),
-            countries=shared.countries,
+            countries=countries,
             population=shared.population,
             country_codes=run.country_codes,
         )
@@ -587,11 +698,20 @@ def engine_run_indicator(*, run_id: int, indicator_code: str) -> Outcome:
 # --- step 3: finish ----------------------------------------------------------------
 
 
-def _scope(run: EngineRun, *, by_country: bool = True) -> Q:
+def _scope(run: EngineRun, model: type[Any]) -> Q:
+    """The rows of ``model`` that ``run`` recomputes: its indicators x its countries, or for
+    the aggregates x its regions (``None`` scopes: all)."""
     scope = Q()
     if run.indicator_codes is not None:
         scope &= Q(indicator__code__in=run.indicator_codes)
-    if by_country and run.country_codes is not None:
+    if model is AggregateResult:
+        if run.region_codes is not None:
+            codes = [code for code in run.region_codes if code != selectors.GROUP_CODE]
+            regions = Q(region__code__in=codes)
+            if selectors.GROUP_CODE in run.region_codes:
+                regions |= Q(region__isnull=True)
+            scope &= regions
+    elif run.country_codes is not None:
         scope &= Q(country__iso3__in=run.country_codes)
     return scope
 
@@ -600,12 +720,33 @@ def _overlaps(a: list[str] | None, b: list[str] | None) -> bool:
     return a is None or b is None or bool(set(a) & set(b))
 
 
-def _superseded(run: EngineRun) -> bool:
+def _within(a: list[str] | None, b: list[str] | None) -> bool:
+    return b is None or (a is not None and set(a) <= set(b))
+
+
+def _newer(run: EngineRun) -> list[EngineRun]:
+    """Runs created after ``run`` that already succeeded on a scope overlapping its own.
+
+    Created later, such a run read every change that triggered ``run`` (inputs are fixed
+    when a run starts, after it is created), so where the scopes overlap its rows stand.
+    """
     newer = EngineRun.objects.filter(pk__gt=run.pk, status=EngineRun.Status.SUCCEEDED)
-    return any(
-        _overlaps(run.indicator_codes, other.indicator_codes)
-        and _overlaps(run.country_codes, other.country_codes)
-        for other in newer.only("indicator_codes", "country_codes")
+    return [
+        other
+        for other in newer.only("indicator_codes", "country_codes", "region_codes")
+        if _overlaps(run.indicator_codes, other.indicator_codes)
+        and (
+            _overlaps(run.country_codes, other.country_codes)
+            or _overlaps(run.region_codes, other.region_codes)
+        )
+    ]
+
+
+def _covers(other: EngineRun, run: EngineRun) -> bool:
+    return (
+        _within(run.indicator_codes, other.indicator_codes)
+        and _within(run.country_codes, other.country_codes)
+        and _within(run.region_codes, other.region_codes)
     )
 
 
@@ -655,20 +796,20 @@ def engine_run_finish(*, run_id: int, outcomes: Iterable[Outcome | list[Outcome]
         if problems or errors:
             message = _("The engine rejected its inputs; the previous results stay current.")
             return _fail(run, problems=problems, error="\n".join(errors) or message)
-        if _superseded(run):
+        newer = _newer(run)
+        if any(_covers(other, run) for other in newer):
             _clear_staged(run)
             run.status, run.finished_at = EngineRun.Status.SUPERSEDED, timezone.now()
             run.save(update_fields=["status", "finished_at"])
             return run
-        for model, by_country in (
-            (SeriesResult, True),
-            (DiscrepancyResult, True),
-            (AggregateResult, False),
-        ):
-            model.objects.filter(_scope(run, by_country=by_country), is_current=True).exclude(
-                run=run
-            ).delete()
+        for model in RESULT_MODELS:
+            # Where a newer run already wrote (say the whole group's aggregate, after two
+            # sheets of different countries), its rows stay and this run's go.
+            for other in newer:
+                model.objects.filter(_scope(other, model), run=run).delete()
+            model.objects.filter(_scope(run, model), is_current=True, run_id__lt=run.pk).delete()
             model.objects.filter(run=run).update(is_current=True)
+        _follow_versions(SeriesResult.objects.filter(run=run))
         cases = cases_sync(run=run)
         run.counts = {**_counts(run), "cases": cases, "indicators": len(outcomes)}
         run.status, run.finished_at = EngineRun.Status.SUCCEEDED, timezone.now()
@@ -686,10 +827,13 @@ def engine_run_fail(*, run_id: int, error: str) -> EngineRun:
 
 
 def engine_run_inline(*, run: EngineRun) -> EngineRun:
-    """The whole run in this process, without Celery (command line, benchmarks, tests)."""
+    """The whole run in this process, without Celery (command line, benchmarks, tests): the
+    same steps and the same chunks of indicators as the Celery chord, one after the other."""
     codes = engine_run_dispatch(run_id=run.pk)
     try:
-        outcomes = [engine_run_indicator(run_id=run.pk, indicator_code=code) for code in codes]
+        outcomes = [
+            engine_run_indicators(run_id=run.pk, indicator_codes=chunk) for chunk in chunks(codes)
+        ]
     except Exception as exc:  # noqa: BLE001 - recorded on the run, then re-raised
         engine_run_fail(run_id=run.pk, error=repr(exc))
         raise

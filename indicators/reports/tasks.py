@@ -1,8 +1,9 @@
 """Celery tasks of the engine: thin, take ids, call one service, own the retries.
 
 A run is ``engine_run_start`` (fix inputs) -> a chord of ``engine_run_indicators``
-(one per chunk of ``services.CHUNK`` indicators, any worker) -> ``engine_run_finish`` (swap results in).
-With eager tasks (no broker) the same chord runs in-process.
+(one per chunk of ``services.CHUNK`` indicators, any worker) -> ``engine_run_finish`` (swap
+results in). With eager tasks (no broker) the same chord runs in-process;
+``services.engine_run_inline`` runs the same chunks without Celery.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ RETRY = {
 
 @shared_task(**RETRY)
 def engine_run_start(self, run_id: int) -> int:  # type: ignore[no-untyped-def]
-    """Fixes the run's inputs and fans out one task per indicator, joined by a chord."""
+    """Fixes the run's inputs and fans out one task per chunk of indicators, joined by a chord."""
     codes = services.engine_run_dispatch(run_id=run_id)
     if not codes:
         services.engine_run_finish(run_id=run_id, outcomes=[])

@@ -186,7 +186,7 @@ def test_failing_run_keeps_previous_results_and_names_the_problem(computed, monk
 def test_run_that_crashes_is_failed_and_leaves_nothing_staged(computed, monkeypatch):  # type: ignore[no-untyped-def]
     before = stored()
     calls = {"n": 0}
-    real = services.engine_run_indicator
+    real = services.engine_run_indicators
 
     def crash(**kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -194,7 +194,8 @@ def test_run_that_crashes_is_failed_and_leaves_nothing_staged(computed, monkeypa
             raise RuntimeError("worker died")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "engine_run_indicator", crash)
+    monkeypatch.setattr(services, "CHUNK", 1)  # two chunks: the second one crashes
+    monkeypatch.setattr(services, "engine_run_indicators", crash)
     with pytest.raises(RuntimeError):
         run_inline()
     run = EngineRun.objects.order_by("-pk").first()
