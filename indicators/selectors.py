@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -175,10 +175,27 @@ def attention_items(*, user: User) -> list[AttentionItem]:
 
 
 def pending_work(*, sheet: DataSheet) -> bool:
-    """True while a notification or a recomputation for this sheet waits in the outbox
-    (the task queue was unreachable; the sweep delivers it when it is back)."""
+    """True while a notification about this sheet, or a recomputation of its figures, waits
+    in the outbox (the task queue was unreachable; the sweep delivers it when it is back).
+
+    A queued engine run (outbox key ``run:<id>``) concerns the sheet only when the sheet is
+    current (published) and the run's scope takes in its country (a full recompute does).
+    """
+    from indicators.models import EngineRun
     from portal.models import PendingTask
 
-    return PendingTask.objects.filter(key=f"sheet:{sheet.pk}").exists() or (
-        sheet.is_current and PendingTask.objects.filter(key__startswith="run:").exists()
-    )
+    keys = Q(key=f"sheet:{sheet.pk}")
+    if sheet.is_current:
+        keys |= Q(key__startswith="run:")
+    run_ids = set()
+    for key in PendingTask.objects.filter(keys).values_list("key", flat=True):
+        kind, _sep, rest = key.partition(":")
+        if kind == "sheet":
+            return True
+        run_id = rest.partition(":")[0]
+        if run_id.isdigit():
+            run_ids.add(int(run_id))
+    if not run_ids:
+        return False
+    scopes = EngineRun.objects.filter(pk__in=run_ids).values_list("country_codes", flat=True)
+    return any(codes is None or sheet.country.iso3 in codes for codes in scopes)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from indicators import permissions, selectors, services
 from indicators.forms import ConfirmImportForm, ReviewForm, UploadForm
 from indicators.models import DataSheet, Indicator, ReportingRound
+from indicators.reports import charts, whatif
 from portal.models import Country
 from portal.typing import AuthedRequest
 
@@ -91,13 +93,16 @@ def sheet_create(request: AuthedRequest) -> HttpResponse:
     return redirect("indicators:sheet_detail", pk=sheet.pk)
 
 
+SHEET_PAGE_SIZE = 100
+
+
 @login_required
 def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     sheet = _visible_sheet(request, pk)
     indicator_code = request.GET.get("indicator", "")
     indicator = Indicator.objects.filter(code=indicator_code).first() if indicator_code else None
     observations = selectors.sheet_observations(sheet=sheet, indicator=indicator)
-    shown = list(observations[:501])
+    page = Paginator(observations, SHEET_PAGE_SIZE).get_page(request.GET.get("page"))
     covered = Indicator.objects.filter(observations__sheet=sheet).distinct()
     can_edit = sheet.is_editable and permissions.can_edit_country_sheets(
         request.user, sheet.country
@@ -106,9 +111,12 @@ def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "sheet": sheet,
         "indicator": indicator,
         "covered_indicators": covered,
-        "observations": shown[:500],
-        "observation_count": sheet.observations.count(),
-        "truncated": len(shown) > 500,
+        "observations": page.object_list,
+        "page": page,
+        "page_params": f"indicator={indicator.code}&" if indicator else "",
+        "observation_count": (
+            page.paginator.count if indicator is None else sheet.observations.count()
+        ),
         "can_edit": can_edit,
         "can_review": permissions.can_review(request.user)
         and sheet.status == DataSheet.Status.SUBMITTED,
@@ -226,6 +234,11 @@ def _render_preview(
         line.key for line in preview.added + preview.changed + preview.removed + preview.outliers
     ]
     labels = selectors.describe_keys(keys)
+    progress = (
+        whatif.progress_preview(sheet=sheet, candidates=preview.candidates)
+        if preview.ok and preview.candidates
+        else None
+    )
     context = {
         "sheet": sheet,
         "preview": preview,
@@ -235,6 +248,15 @@ def _render_preview(
         "removed": [(labels[line.key], line) for line in preview.removed[:300]],
         "outliers": [(labels[line.key], line) for line in preview.outliers],
         "problems": preview.problems[:1000],
+        "progress": progress,
+        "progress_rows": [
+            (
+                change,
+                charts.category_mark(change.before, with_text=True),
+                charts.category_mark(change.after, with_text=True),
+            )
+            for change in (progress.changes[:300] if progress else [])
+        ],
     }
     return render(request, "indicators/sheet_preview.html", context, status=status)
 
