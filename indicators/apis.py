@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -24,7 +25,14 @@ from indicators.models import (
     Observation,
     ReportingRound,
 )
-from portal.api import CursorPage, StrictBodyMixin, StrictQueryMixin, user_of
+from portal.api import (
+    IDEMPOTENCY_PARAMETER,
+    CursorPage,
+    StrictBodyMixin,
+    StrictQueryMixin,
+    idempotent,
+    user_of,
+)
 from portal.models import Country
 
 ERRORS = {
@@ -129,7 +137,12 @@ class SheetListCreateApi(StrictQueryMixin, StrictBodyMixin, generics.ListCreateA
     def get_queryset(self) -> QuerySet[DataSheet]:
         return selectors.sheets_visible_to(user=self.request.user).order_by("pk")  # type: ignore[arg-type]
 
-    @extend_schema(request=SheetCreateInput, responses={201: SheetOutput, **ERRORS})
+    @extend_schema(
+        request=SheetCreateInput,
+        responses={201: SheetOutput, **ERRORS},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent("sheets.create")
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
         self.validate_body_fields(request, SheetCreateInput)
         data = SheetCreateInput(data=request.data)
@@ -137,9 +150,9 @@ class SheetListCreateApi(StrictQueryMixin, StrictBodyMixin, generics.ListCreateA
         country = Country.objects.filter(iso3=data.validated_data["country"].upper()).first()
         round = ReportingRound.objects.filter(code=data.validated_data["round"]).first()
         if country is None:
-            raise ValidationError({"country": ["Unknown ISO 3166 alpha-3 code."]})
+            raise ValidationError({"country": [_("Unknown ISO 3166 alpha-3 code.")]})
         if round is None:
-            raise ValidationError({"round": ["Unknown reporting round."]})
+            raise ValidationError({"round": [_("Unknown reporting round.")]})
         sheet = services.datasheet_create(country=country, round=round, user=user_of(request))
         return Response(SheetOutput(sheet).data, status=status.HTTP_201_CREATED)
 
@@ -182,13 +195,15 @@ class SheetUploadApi(APIView):
     @extend_schema(
         request={"multipart/form-data": UploadInput},
         responses={201: UploadOutput, **ERRORS},
+        parameters=[IDEMPOTENCY_PARAMETER],
     )
+    @idempotent("sheets.upload")
     def post(self, request: Request, pk: int) -> Response:
         from django.conf import settings
 
         sheet = _visible_sheet(request, pk)
         if not permissions.can_edit_country_sheets(request.user, sheet.country):
-            raise PermissionDenied("Only the country's focal point can change this data sheet.")
+            raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
         fields = {
             key: request.data.get(key)
             for key in ("format", "indicator", "confirm_outliers", "lock_version")
@@ -199,7 +214,13 @@ class SheetUploadApi(APIView):
         files = data.validated_data["files"]
         too_big = [f.name for f in files if f.size > settings.PORTAL_MAX_UPLOAD_BYTES]
         if too_big:
-            raise ValidationError({"files": [f"{name}: over the upload limit" for name in too_big]})
+            raise ValidationError(
+                {
+                    "files": [
+                        _("%(name)s: over the upload limit.") % {"name": name} for name in too_big
+                    ]
+                }
+            )
         user = user_of(request)
         token = services.upload_stage(
             sheet=sheet, user=user, files=[(f.name, f.read()) for f in files]
@@ -249,7 +270,10 @@ class SheetUploadApi(APIView):
 
 
 class SheetSubmitApi(APIView):
-    @extend_schema(request=None, responses={200: SheetOutput, **ERRORS})
+    @extend_schema(
+        request=None, responses={200: SheetOutput, **ERRORS}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
+    @idempotent("sheets.submit")
     def post(self, request: Request, pk: int) -> Response:
         sheet = _visible_sheet(request, pk)
         sheet = services.datasheet_submit(sheet=sheet, user=user_of(request))

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import quoteattr  # nosec B406
 
 from django.conf import settings
@@ -155,21 +156,32 @@ def _series_codes() -> dict[int, str]:
     return codes
 
 
-def _sdmx_key(row: tuple, series_codes: dict[int, str]) -> SdmxKey | None:  # type: ignore[type-arg]
-    _iso3, m49, _round, _version, _code, indicator_id, area, dis, _year, _value, unit, *_rest = row
-    series = series_codes.get(indicator_id)
+def _series_key(
+    series: str | None, reporting_type: str, ref_area: str, disaggregation: str
+) -> dict[str, str] | None:
+    """The SDG dimensions of one series, or None when it cannot be expressed on them (no SDG
+    series code, or a disaggregation dimension the structure lacks); absent dimensions `_T`."""
     if series is None:
         return None
     dims = dict.fromkeys(DIMENSIONS[4:], "_T")
-    for pair in filter(None, dis.split(";")):
+    for pair in filter(None, disaggregation.split(";")):
         name, _, code = pair.partition("=")
         if name not in DISAGGREGATIONS:
             return None
         dims[name] = code
-    return SdmxKey(
-        {"FREQ": "A", "REPORTING_TYPE": "N", "SERIES": series, "REF_AREA": area or m49, **dims},
-        unit,
-    )
+    return {
+        "FREQ": "A",
+        "REPORTING_TYPE": reporting_type,
+        "SERIES": series,
+        "REF_AREA": ref_area,
+        **dims,
+    }
+
+
+def _sdmx_key(row: tuple, series_codes: dict[int, str]) -> SdmxKey | None:  # type: ignore[type-arg]
+    _iso3, m49, _round, _version, _code, indicator_id, area, dis, _year, _value, unit, *_rest = row
+    key = _series_key(series_codes.get(indicator_id), "N", area or m49, dis)
+    return None if key is None else SdmxKey(key, unit)
 
 
 def _sdmx_rows(rows: QuerySet[Observation]) -> Iterator[tuple[SdmxKey, tuple]]:  # type: ignore[type-arg]
@@ -247,3 +259,76 @@ def stream_sdmx_ml(rows: QuerySet[Observation]) -> Iterator[str]:
     if current is not None:
         yield "</Series>\n"
     yield "</message:DataSet>\n</message:StructureSpecificData>\n"
+
+
+# --- results ---------------------------------------------------------------------------
+
+# The assessment of each series as SDMX-CSV on the same SDG dimensions as the observations:
+# REPORTING_TYPE N (national) or G (international), TIME_PERIOD and OBS_VALUE the latest value
+# the engine used; the engine's figures are attributes the SDG structure does not define (a
+# receiving system maps them or ignores them).
+RESULT_ATTRIBUTES = [
+    "UNIT_MEASURE",
+    "PROGRESS_CATEGORY",
+    "TREND_MODEL",
+    "ANNUAL_RATE",
+    "T_STAR",
+    "TARGET_VALUE",
+    "BASELINE_VALUE",
+    "FIRST_PERIOD",
+    "FIRST_VALUE",
+]
+RESULT_FIELDS = (
+    "country__m49",
+    "indicator_id",
+    "indicator__unit",
+    "source",
+    "series",
+    "latest_year",
+    "latest_value",
+    "category",
+    "model",
+    "rate",
+    "t_star",
+    "t_star_never",
+    "target",
+    "baseline_value",
+    "first_year",
+    "first_value",
+)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def stream_results_sdmx_csv(rows: QuerySet[Any]) -> Iterator[str]:
+    """SDMX-CSV (version 1) of series results; series without an SDG code are left out."""
+    agency, structure_id, version = structure_ref()
+    dataflow = f"{agency}:{structure_id}({version})"
+    series_codes = _series_codes()
+    yield _line(["DATAFLOW", *DIMENSIONS, "TIME_PERIOD", "OBS_VALUE", *RESULT_ATTRIBUTES])
+    for row in rows.values_list(*RESULT_FIELDS).iterator(chunk_size=CHUNK):
+        (m49, indicator_id, unit, source, dis, latest_year, latest_value, category, model) = row[:9]
+        rate, t_star, never, target, baseline, first_year, first_value = row[9:]
+        reporting_type = "N" if source == "national" else "G"
+        key = _series_key(series_codes.get(indicator_id), reporting_type, m49, dis)
+        if key is None:
+            continue
+        yield _line(
+            [
+                dataflow,
+                *(key[d] for d in DIMENSIONS),
+                "" if latest_year is None else latest_year,
+                _number(latest_value),
+                unit,
+                category,
+                model,
+                _number(rate),
+                "inf" if never else _number(t_star),
+                _number(target),
+                _number(baseline),
+                "" if first_year is None else first_year,
+                _number(first_value),
+            ]
+        )

@@ -6,6 +6,7 @@ from portal.models import (
     Agency,
     AuditEvent,
     Country,
+    IdempotencyKey,
     Organisation,
     PendingTask,
     PersonalToken,
@@ -140,3 +141,25 @@ class AuditEventAdmin(admin.ModelAdmin):
 class PendingTaskAdmin(admin.ModelAdmin):
     list_display = ["task", "key", "created_at", "attempts", "last_error"]
     readonly_fields = ["task", "args", "key", "created_at", "attempts", "last_error"]
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "scope", "key", "response_status"]
+    list_filter = ["scope"]
+    search_fields = ["key", "user__email"]
+    readonly_fields = [
+        "user",
+        "scope",
+        "key",
+        "fingerprint",
+        "response_status",
+        "response_body",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

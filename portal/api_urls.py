@@ -3,7 +3,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from forum import apis as forum_apis
 from indicators import apis as indicator_apis
+from indicators import apis_results as result_apis
+from meetings import apis as meeting_apis
 from portal import apis as portal_apis
 
 v1 = [
@@ -32,6 +35,43 @@ v1 = [
         "international-observations/",
         indicator_apis.InternationalListApi.as_view(),
         name="international_list",
+    ),
+    path("engine-runs/", result_apis.EngineRunListApi.as_view(), name="engine_run_list"),
+    path(
+        "engine-runs/<int:pk>/",
+        result_apis.EngineRunDetailApi.as_view(),
+        name="engine_run_detail",
+    ),
+    path("results/series/", result_apis.SeriesResultListApi.as_view(), name="series_result_list"),
+    path(
+        "results/aggregates/",
+        result_apis.AggregateResultListApi.as_view(),
+        name="aggregate_result_list",
+    ),
+    path(
+        "results/discrepancies/",
+        result_apis.DiscrepancyResultListApi.as_view(),
+        name="discrepancy_result_list",
+    ),
+    path("cases/", result_apis.CaseListApi.as_view(), name="case_list"),
+    path("cases/<int:pk>/", result_apis.CaseDetailApi.as_view(), name="case_detail"),
+    path(
+        "exports/results.<str:fmt>",
+        result_apis.ResultsExportApi.as_view(),
+        name="export_results",
+    ),
+    path("meetings/", meeting_apis.MeetingListApi.as_view(), name="meeting_list"),
+    path("meetings/<int:pk>/", meeting_apis.MeetingDetailApi.as_view(), name="meeting_detail"),
+    path(
+        "forum/categories/",
+        forum_apis.CategoryListApi.as_view(),
+        name="forum_category_list",
+    ),
+    path("forum/topics/", forum_apis.TopicListApi.as_view(), name="forum_topic_list"),
+    path(
+        "forum/topics/<int:pk>/",
+        forum_apis.TopicDetailApi.as_view(),
+        name="forum_topic_detail",
     ),
 ]
 

@@ -1,5 +1,7 @@
 """Accounts, organisations and the reference data every other app points to."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -358,3 +360,50 @@ class PendingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class IdempotencyKeyQuerySet(models.QuerySet["IdempotencyKey"]):
+    def expired(self) -> "IdempotencyKeyQuerySet":
+        return self.filter(created_at__lt=timezone.now() - IdempotencyKey.TTL)
+
+
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key` on one API endpoint, and the answer its first request got.
+
+    The row is claimed (inserted, unique per user, endpoint and key) before the request is
+    processed, so a duplicate sent meanwhile from any worker is refused instead of processed
+    twice; once the request succeeded, its status and JSON body are replayed to every retry.
+    """
+
+    TTL = timedelta(hours=24)
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(_("endpoint"), max_length=60)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the method, path and body of the first request"
+    )
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = IdempotencyKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="unique_idempotency_key_per_user_endpoint"
+            )
+        ]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at < timezone.now() - self.TTL

@@ -5,10 +5,12 @@ import importlib
 from django.contrib import admin
 from django.urls import include, path
 
+from portal import api_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include(("portal.api_urls", "api"))),
-    path("api/v1/", include((__import__("portal.api_urls", fromlist=["v1"]).v1, "api_v1"))),
+    path("api/", include((api_urls, "api"))),
+    path("api/v1/", include((api_urls.v1, "api_v1"))),
     path("", include("portal.site_urls")),
 ]
 

@@ -2,10 +2,12 @@
 
 The schema is the one the portal serves at /api/schema/, loaded through the WSGI app; every
 request goes through the WSGI app in-process, authenticated with a KAZ focal point's token,
-inside the test's database transaction (seeded with published, submitted and draft sheets and an
-international release). For each operation, positive (valid) and negative (invalid) requests are
-generated, a bounded number per operation, and every response must: not be a 5xx, have a
-status code the schema documents, the documented content type, and a body matching the schema.
+inside the test's database transaction (seeded with published, submitted and draft sheets, an
+international release, engine runs with their results, discrepancy cases, meetings of every
+visibility and forum topics with a hidden post and a hidden topic). For each operation,
+positive (valid) and negative (invalid) requests are generated, a bounded number per
+operation, and every response must: not be a 5xx, have a status code the schema documents,
+the documented content type, and a body matching the schema.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -30,11 +34,32 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from forum import services as forum_services
 from indicators import services
-from indicators.models import DataSheet, ReportingRound
+from indicators.models import (
+    CaseComment,
+    DataSheet,
+    DiscrepancyCase,
+    EngineRun,
+    Indicator,
+    Population,
+    ReportingRound,
+)
+from indicators.reports import services as report_services
 from indicators.services.international import international_import
+from meetings import services as meeting_services
+from meetings.models import AgendaItem, MeetingPartner, Session
 from portal.services import reference_data_load, token_create
+from tests.forum.conftest import board, make_topic  # noqa: F401 - the fixture
 from tests.indicators.conftest import PORTAL_CSV
+from tests.meetings.factories import (
+    ActionFactory,
+    MeetingFactory,
+    ParticipantFactory,
+    PartnerFactory,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 APP = WSGIHandler()
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", APP)
@@ -56,15 +81,28 @@ SDG_CSV = (
 # Every operation of the schema, in its order. test_every_operation_is_covered keeps it complete.
 OPERATIONS = [
     ("GET", "/api/v1/agencies/"),
+    ("GET", "/api/v1/cases/"),
+    ("GET", "/api/v1/cases/{id}/"),
     ("GET", "/api/v1/countries/"),
     ("GET", "/api/v1/countries/{iso3}/"),
+    ("GET", "/api/v1/engine-runs/"),
+    ("GET", "/api/v1/engine-runs/{id}/"),
     ("GET", "/api/v1/exports/observations.{fmt}"),
+    ("GET", "/api/v1/exports/results.{fmt}"),
+    ("GET", "/api/v1/forum/categories/"),
+    ("GET", "/api/v1/forum/topics/"),
+    ("GET", "/api/v1/forum/topics/{id}/"),
     ("GET", "/api/v1/indicators/"),
     ("GET", "/api/v1/indicators/{code}/"),
     ("GET", "/api/v1/international-observations/"),
+    ("GET", "/api/v1/meetings/"),
+    ("GET", "/api/v1/meetings/{id}/"),
     ("GET", "/api/v1/observations/"),
     ("GET", "/api/v1/regions/"),
     ("GET", "/api/v1/regions/{code}/"),
+    ("GET", "/api/v1/results/aggregates/"),
+    ("GET", "/api/v1/results/discrepancies/"),
+    ("GET", "/api/v1/results/series/"),
     ("GET", "/api/v1/sheets/"),
     ("POST", "/api/v1/sheets/"),
     ("GET", "/api/v1/sheets/{id}/"),
@@ -76,7 +114,8 @@ OPERATIONS = [
 @dataclass
 class Seeded:
     key: str
-    path_values: dict[str, list[Any]]
+    path_values: dict[str, list[Any]]  # by parameter name
+    by_path: dict[str, dict[str, list[Any]]]  # by path, where a name means another object
 
 
 @pytest.fixture
@@ -100,7 +139,7 @@ def _import(sheet: DataSheet, user: Any, text: str) -> None:
 
 
 @pytest.fixture
-def seeded(sheet_world, round_2026, settings, tmp_path, in_process_requests) -> Seeded:  # type: ignore[no-untyped-def]
+def seeded(sheet_world, round_2026, board, settings, tmp_path, in_process_requests) -> Seeded:  # type: ignore[no-untyped-def]  # noqa: F811
     settings.MEDIA_ROOT = str(tmp_path)
     reference_data_load()
     fp, coordinator = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
@@ -136,16 +175,136 @@ def seeded(sheet_world, round_2026, settings, tmp_path, in_process_requests) -> 
             "code": ["1.1.1", "3.2.1", "001", "143"],
             "fmt": ["csv", "sdmx-csv", "sdmx-ml"],
         },
+        by_path={
+            "/api/v1/engine-runs/{id}/": {"id": _seed_runs(sheet_world)},
+            "/api/v1/cases/{id}/": {"id": _seed_cases(sheet_world)},
+            "/api/v1/exports/results.{fmt}": {"fmt": ["csv"]},
+            "/api/v1/meetings/{id}/": {"id": _seed_meetings(sheet_world)},
+            "/api/v1/forum/topics/{id}/": {"id": _seed_forum(sheet_world, board)},
+        },
     )
+
+
+def _seed_runs(world: Any) -> list[int]:
+    """A full engine run over what is published (series, discrepancies, aggregates), a queued
+    run started by the coordinator and a failed one with its problems."""
+    for country, population in ((world.country_a, 19e6), (world.country_b, 7e6)):
+        for year in (2015, 2020):
+            Population.objects.create(country=country, year=year, value=population)
+    run = report_services.engine_run_inline(
+        run=report_services.engine_run_create(trigger="command")
+    )
+    assert run.status == "succeeded", run.problems
+    queued = report_services.engine_run_create(
+        trigger="manual", user=world.users["coordinator"], indicator_codes=["3.2.1"]
+    )
+    failed = EngineRun.objects.create(
+        trigger="nightly",
+        status="failed",
+        problems=[{"indicator": "3.2.1", "country": "KGZ", "year": 2020, "message": "negative"}],
+        error="3.2.1: rejected",
+    )
+    return [run.pk, queued.pk, failed.pk]
+
+
+def _seed_cases(world: Any) -> list[int]:
+    indicator = Indicator.objects.get(code="3.2.1")
+    own = DiscrepancyCase.objects.create(
+        country=world.country_a, indicator=indicator, kind="discrepant", fingerprint="a" * 40
+    )
+    report_services.case_answer(
+        case=own,
+        user=world.users["focal_point"],
+        text="Census",
+        status="explained",
+        reason="source",
+    )
+    CaseComment.objects.create(case=own, side="engine", text="Reopened")
+    other = DiscrepancyCase.objects.create(
+        country=world.country_b,
+        indicator=indicator,
+        series="SEX=FEMALE",
+        agency=world.agency,
+        kind="discrepant,classification_differs",
+        fingerprint="b" * 40,
+    )
+    return [own.pk, other.pk]
+
+
+def _seed_meetings(world: Any) -> list[int]:
+    coordinator = world.users["coordinator"]
+    held = MeetingFactory(title="Held seminar", visibility="public", reported_total=47)
+    ParticipantFactory(meeting=held, user=None, full_name="Ana", consent_to_publish=True)
+    meeting_services.conclusion_add(meeting=held, by=coordinator, text="Harmonise")
+    ActionFactory(meeting=held, owner=world.users["focal_point"].organisation)
+    start = timezone.localdate() + datetime.timedelta(days=20)
+    upcoming = MeetingFactory(
+        title="Upcoming workshop",
+        visibility="members",
+        status="planned",
+        mode="hybrid",
+        online_url="https://meet.example.org/wg",
+        start_date=start,
+        end_date=start,
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(17, 0),
+        country=world.country_a,
+    )
+    PartnerFactory(meeting=upcoming, role=MeetingPartner.Role.ORGANISER, country=world.country_a)
+    PartnerFactory(meeting=upcoming, role=MeetingPartner.Role.FUNDER, name="A foundation")
+    session = Session.objects.create(
+        meeting=upcoming, title="Opening", date=start, start_time=datetime.time(9, 30)
+    )
+    item = AgendaItem.objects.create(session=session, title="Welcome", speakers="Chair")
+    meeting_services.document_upload(
+        meeting=upcoming,
+        by=coordinator,
+        upload=SimpleUploadedFile("agenda.pdf", PDF, "application/pdf"),
+        title="Agenda",
+        kind="agenda",
+        language="en",
+        visibility="members",
+        agenda_item=item,
+    )
+    own = MeetingFactory(title="KAZ only", visibility="restricted")
+    own.allowed_organisations.add(world.users["focal_point"].organisation)
+    other = MeetingFactory(title="KGZ only", visibility="restricted")
+    other.allowed_organisations.add(world.users["focal_point_b"].organisation)
+    return [held.pk, upcoming.pk, own.pk, other.pk]
+
+
+def _seed_forum(world: Any, forum_board: Any) -> list[int]:
+    fp, coordinator = world.users["focal_point"], world.users["coordinator"]
+    files = [SimpleUploadedFile("notes.pdf", PDF, "application/pdf")]
+    topic = make_topic(fp, forum_board.open, title="Open topic", files=files)
+    hidden = forum_services.post_create(
+        user=world.users["member"],
+        topic=topic,
+        source="Hidden",
+        reply_to=topic.posts.get(),
+        enforce_rate_limit=False,
+    )
+    forum_services.post_moderate(
+        moderator=coordinator, post=hidden, action="hide_post", reason="spam"
+    )
+    other_region = make_topic(
+        world.users["focal_point_b"], forum_board.other_region, title="LAC topic"
+    )
+    hidden_topic = make_topic(fp, forum_board.region, title="Hidden topic")
+    forum_services.topic_moderate(
+        moderator=coordinator, topic=hidden_topic, action="hide_topic", reason="duplicate"
+    )
+    return [topic.pk, other_region.pk, hidden_topic.pk]
 
 
 def _strategy(method: str, path: str, mode: GenerationMode, seeded: Seeded) -> st.SearchStrategy:
     operation = SCHEMA[path][method]
     strategies = [operation.as_strategy(generation_mode=mode)]
-    for name in (name for name in seeded.path_values if "{" + name + "}" in path):
+    path_values = {**seeded.path_values, **seeded.by_path.get(path, {})}
+    for name in (name for name in path_values if "{" + name + "}" in path):
         # as often, an object that exists: a random id or code is almost always a 404
         strategies.append(
-            st.sampled_from(seeded.path_values[name]).flatmap(
+            st.sampled_from(path_values[name]).flatmap(
                 lambda value, name=name: operation.as_strategy(
                     generation_mode=mode, path_parameters={name: value}
                 )

@@ -150,25 +150,27 @@ def test_api_upload_retried_without_lock_version_keeps_observations_once(sheet_w
     assert response.json()["added"] == 0 and response.json()["unchanged"] == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "GAP: the upload API has no idempotency key and lock_version is optional, so a "
-        "retried upload without lock_version records a second UploadedFile and a second "
-        "'uploaded' SheetEvent for identical content (observations are not duplicated)"
-    ),
-)
-def test_api_upload_retried_without_lock_version_records_one_upload(sheet_world, round_2026):
+def test_api_upload_retried_with_its_idempotency_key_records_one_upload(sheet_world, round_2026):
+    """Without lock_version, a retry carrying the same Idempotency-Key is answered from the
+    first attempt: one UploadedFile, one 'uploaded' event, the same answer."""
     sheet = _empty(sheet_world, round_2026)
     client = _api(sheet_world.users["focal_point"])
-    for _ in range(2):
+    responses = [
         client.post(
             f"/api/v1/sheets/{sheet.pk}/upload/",
             {"files": [SimpleUploadedFile("a.csv", PORTAL_CSV.encode())]},
             format="multipart",
+            HTTP_IDEMPOTENCY_KEY="upload-7f3c2a",
         )
+        for _ in range(2)
+    ]
     counts = _counts(sheet)
     assert counts["events"]["uploaded"] == 1 and counts["uploads"] == 1, counts
+    assert counts["observations"] == 4
+    first, retry = responses
+    assert first.status_code == retry.status_code == 201, retry.content
+    assert retry.json() == first.json() and retry.json()["added"] == 4
+    assert retry["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
 
 
 def test_api_submit_twice_is_stored_once(sheet_world, round_2026):

@@ -80,6 +80,9 @@ READABLE_BY_MEMBERS = {
     "api_v1:country_detail": "reference data",
     "api_v1:region_detail": "reference data",
     "api_v1:indicator_detail": "reference data",
+    "api_v1:engine_run_detail": "engine runs are the group's published computations",
+    "api_v1:case_detail": "discrepancy cases compare published figures; all members follow them",
+    "api_v1:export_results": "the format of the export of results (computed from published data)",
     "meetings:biennium": "the published work programme",
     "meetings:biennium_report": "the published work programme report",
     "meetings:biennium_xlsx": "the published work programme report",
@@ -115,6 +118,11 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "api_v1:region_detail": {"code": "LAC"},
         "api_v1:indicator_detail": {"code": "3.2.1"},
         "api_v1:export_observations": {"fmt": "csv"},
+        "api_v1:export_results": {"fmt": "csv"},
+        "api_v1:engine_run_detail": {"pk": w.run.pk},
+        "api_v1:case_detail": {"pk": w.case_b.pk},
+        "api_v1:meeting_detail": {"pk": w.meeting_b.pk},
+        "api_v1:forum_topic_detail": {"pk": w.topic_b.pk},
     }
     if route.name in by_name:
         kwargs = by_name[route.name]
