@@ -9,7 +9,7 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import F
 
-from portal.models import PendingTask
+from portal.models import IdempotencyKey, PendingTask
 
 logger = logging.getLogger(__name__)
 
@@ -21,14 +21,34 @@ def enqueue(task_name: str, *args: object, key: str = "") -> PendingTask:
     return pending
 
 
+def _send(task_name: str, args: list[object]) -> None:
+    """Hand one task to the broker with a single connection attempt, or raise.
+
+    Left to itself, kombu retries connecting for `broker_connection_timeout` with 2-second
+    sleeps, and a Redis result backend retries subscribing 20 times a second apart: a
+    request publishing to a dead Redis would hang for seconds per task. Here the outbox row
+    is the durable record and the sweep retries, so one attempt is enough: the connection
+    is checked once (bounded by the transport's `socket_connect_timeout`), the message is
+    sent without kombu's retries, and no result subscription is made (nobody waits for the
+    results of outbox tasks; they report through the database).
+    """
+    importlib.import_module(task_name.rsplit(".", 1)[0])
+    task = current_app.tasks[task_name]
+    if current_app.conf.task_always_eager:
+        task.apply_async(args=args)
+        return
+    with current_app.producer_or_acquire() as producer:
+        producer.connection.ensure_connection(max_retries=0)
+        task.apply_async(args=args, producer=producer, retry=False, ignore_result=True)
+
+
 def publish(pending_id: int) -> bool:
     """Send one pending task to the broker; keep it for the sweep if that fails."""
     pending = PendingTask.objects.filter(pk=pending_id).first()
     if pending is None:
         return True
     try:
-        importlib.import_module(pending.task.rsplit(".", 1)[0])
-        current_app.tasks[pending.task].apply_async(args=pending.args, retry=False)
+        _send(pending.task, pending.args)
     except Exception as exc:  # noqa: BLE001 - any broker failure: keep the row, the sweep retries
         PendingTask.objects.filter(pk=pending_id).update(
             attempts=F("attempts") + 1, last_error=repr(exc)[:2000]
@@ -40,7 +60,11 @@ def publish(pending_id: int) -> bool:
 
 
 def sweep(limit: int = 500) -> tuple[int, int]:
-    """Publish what is still pending; returns (published, still pending)."""
+    """Publish what is still pending; returns (published, still pending).
+
+    The periodic sweep also drops expired API idempotency keys (`portal.api.idempotent`).
+    """
+    IdempotencyKey.objects.expired().delete()
     published = 0
     ids = list(PendingTask.objects.values_list("pk", flat=True)[:limit])
     for pending_id in ids:

@@ -78,6 +78,11 @@ def _clear_cache():  # type: ignore[no-untyped-def]
 
     cache.clear()
     yield
+    # A test that rendered or activated Spanish must not leave it to the next one.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _broker_reachable(url: str) -> bool:
@@ -87,6 +92,32 @@ def _broker_reachable(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+def wait_until_workers_idle(timeout: float = 60) -> None:
+    """Wait until the broker's queue is empty and no worker holds a task, so that a test's
+    database flush never races a task still writing (TRUNCATE against it deadlocks)."""
+    import time
+
+    import redis
+    from django.conf import settings
+
+    from portal.celery import app
+
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        inspect = app.control.inspect(timeout=1.0)
+        busy = [
+            task
+            for replies in (inspect.active() or {}, inspect.reserved() or {})
+            for tasks in replies.values()
+            for task in tasks
+        ]
+        if not busy and not queue.llen("celery"):
+            return
+        time.sleep(0.3)
+    pytest.fail(f"the Celery workers were still busy after {timeout:.0f} s")
 
 
 @pytest.fixture(scope="module")

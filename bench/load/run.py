@@ -7,7 +7,7 @@
 Needs PostgreSQL (postgres://postgres@127.0.0.1:5432) and Redis (127.0.0.1:6379). It creates
 its own database (dropped and re-created, dropped again at the end), migrates, loads the
 reference, indicator and demo data, collects static files into a temporary STATIC_ROOT, then
-starts gunicorn (3 workers, `bench.load.settings_load` = production with non-Secure cookies
+starts gunicorn (`gunicorn.conf.py`: 2 × cores + 1 sync workers, `bench.load.settings_load` = production with non-Secure cookies
 for plain http) on a free port of 127.0.0.1 and two Celery workers (broker Redis db 7, cache
 Redis db 8), runs locust headless (`bench/load/locustfile.py`), prints p50/p95/p99 and
 throughput per page, the error rate, the same for `/healthz` and each page's p95 ratio to it,
@@ -171,18 +171,29 @@ def read_stats(prefix: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]
     return stats, failures
 
 
+def _ms(value: str) -> float:
+    """A locust percentile: a number, or N/A when the page had no request (0 then)."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def report(stats: list[dict[str, str]], failures: list[dict[str, str]]) -> tuple[str, int]:
-    """A Markdown table of every page; returns it and the number of failed requests."""
-    rows = [r for r in stats if r["Name"] != "Aggregated"]
+    """A Markdown table of every page; returns it and the number of failed requests.
+
+    Pages without a request in the measured window (possible with ``--reset-stats``) are left out.
+    """
+    rows = [r for r in stats if r["Name"] != "Aggregated" and int(r["Request Count"] or 0)]
     total = next((r for r in stats if r["Name"] == "Aggregated"), None)
     trivial = next((r for r in rows if r["Name"] == TRIVIAL), None)
-    trivial_p95 = float(trivial["95%"]) if trivial else 0.0
+    trivial_p95 = _ms(trivial["95%"]) if trivial else 0.0
     lines = [
         "| page | requests | failed | p50 ms | p95 ms | p99 ms | req/s | p95 / healthz p95 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in sorted(rows, key=lambda r: (r["Name"] != TRIVIAL, -float(r["95%"] or 0))):
-        p95 = float(row["95%"] or 0)
+    for row in sorted(rows, key=lambda r: (r["Name"] != TRIVIAL, -_ms(r["95%"]))):
+        p95 = _ms(row["95%"])
         ratio = f"{p95 / trivial_p95:.1f}x" if trivial_p95 else "-"
         lines.append(
             f"| {row['Name']} ({row['Type']}) | {row['Request Count']} | {row['Failure Count']} "
@@ -199,7 +210,7 @@ def report(stats: list[dict[str, str]], failures: list[dict[str, str]]) -> tuple
     rate = 100 * failed / count if count else 0.0
     lines.append("")
     lines.append(f"Error rate: {failed} of {count} requests ({rate:.2f} %).")
-    slow = [r["Name"] for r in rows if trivial_p95 and float(r["95%"] or 0) > 5 * trivial_p95]
+    slow = [r["Name"] for r in rows if trivial_p95 and _ms(r["95%"]) > 5 * trivial_p95]
     lines.append(
         "Pages whose p95 exceeds 5x the trivial view's: " + (", ".join(slow) if slow else "none")
     )
@@ -246,15 +257,14 @@ def serve(env: dict[str, str], out: Path, procs: dict[str, subprocess.Popen[byte
     """Start gunicorn on a free loopback port; returns its URL once it and the workers answer."""
     port = free_port()
     procs["gunicorn"] = start(
-        [str(BIN / "gunicorn"), "portal.wsgi", "--workers", "3", "--bind",
-         f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "10",
-         "--error-logfile", "-"],
+        [str(BIN / "gunicorn"), "portal.wsgi", "--config", str(ROOT / "gunicorn.conf.py"),
+         "--bind", f"127.0.0.1:{port}"],
         env, out / "gunicorn.log",
     )  # fmt: skip
     wait_healthy(port, procs, timeout=60)
     wait_workers(env, ["w1", "w2"], timeout=60)
     host = f"http://127.0.0.1:{port}"
-    log(f"gunicorn (3 workers) on {host}, Celery w1 and w2 ready")
+    log(f"gunicorn (gunicorn.conf.py: 2 x cores + 1 workers) on {host}, Celery w1 and w2 ready")
     return host
 
 

@@ -93,7 +93,9 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id with OWASP's parameters (portal/hashers.py). It reads every "argon2$" hash,
+    # whatever its parameters, and re-hashes older ones at their next login.
+    "portal.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,12 +143,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers keep reconnecting through a Redis outage of any length (Celery gives up after 100
+# attempts, about 45 minutes, by default); web processes never wait on this (portal/outbox.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A task a dead worker held is redelivered after `visibility_timeout` (Redis' default is an hour).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
 }
+# The web process publishes through the outbox (portal/outbox.py): one connection attempt per
+# task, the sweep retries. Workers and beat keep Celery's broker_connection_retry, so they
+# reconnect by themselves when Redis is back. A result store that does not answer must not
+# hold a connection attempt for the system's TCP timeout either.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 
 # Login throttling: this many failures per e-mail or per address within the window.
@@ -189,6 +199,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`: each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "SheetStatusEnum": "indicators.models.DataSheet.Status",
+        "EngineRunStatusEnum": "indicators.models.EngineRun.Status",
+        "CaseStatusEnum": "indicators.models.DiscrepancyCase.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.add_error_responses",

@@ -1,6 +1,7 @@
 """The outbox: a broker outage during a submission loses nothing; the sweep sends it later."""
 
 import pytest
+from celery import current_app
 from django.core import mail
 
 from indicators import services
@@ -24,12 +25,17 @@ def test_submission_survives_a_broker_outage_and_the_sweep_delivers(
     sheet_world, round_2026, monkeypatch, client, settings
 ):
     sheet = _draft(sheet_world, round_2026)
-    from indicators.tasks import sheet_event_notify as task
+    from indicators.tasks import sheet_event_notify
 
     def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise ConnectionRefusedError("redis is down")
 
-    monkeypatch.setattr(task, "apply_async", broker_down)
+    # Patch the task's class, never the task object (a Celery proxy): undoing an instance
+    # patch leaves the original bound method in the task's __dict__, which then shadows
+    # every later class-level patch (tests/faults/test_broker_down.py's outage).
+    monkeypatch.setattr(
+        type(current_app.tasks[sheet_event_notify.name]), "apply_async", broker_down
+    )
     client.force_login(sheet_world.users["focal_point"])
     response = client.post(f"/data/sheets/{sheet.pk}/submit/", follow=True)
     assert response.status_code == 200 and "Submitted" in response.content.decode()
