@@ -392,3 +392,30 @@ def test_search_and_notifications_constant_queries(as_user, cast, board, django_
     expected = _queries(client, reverse("forum:search") + "?q=alpha")
     with django_assert_num_queries(expected):
         client.get(reverse("forum:search") + "?q=beta")
+
+
+def test_search_page_links_keep_the_query(as_user, cast, board):  # type: ignore[no-untyped-def]
+    """Page links of the shared pagination include carry the search words, escaped."""
+    for number in range(25):
+        make_topic(
+            cast.users["focal_point"],
+            board.open,
+            title=f"Residence {number}",
+            source="usual residence",
+        )
+    client = as_user(cast.users["member"])
+    body = client.get(reverse("forum:search"), {"q": "usual residence"}).content.decode()
+    assert 'href="?q=usual%20residence&amp;page=2" rel="next"' in body
+    second = client.get(reverse("forum:search"), {"q": "usual residence", "page": 2})
+    assert 'href="?q=usual%20residence&amp;page=1" rel="prev"' in second.content.decode()
+
+
+def test_category_page_links_without_a_query(as_user, cast, board):  # type: ignore[no-untyped-def]
+    for number in range(35):
+        make_topic(cast.users["focal_point"], board.open, title=f"Topic number {number}")
+    body = (
+        as_user(cast.users["member"])
+        .get(reverse("forum:category", args=[board.open.slug]))
+        .content.decode()
+    )
+    assert 'href="?page=2" rel="next"' in body
