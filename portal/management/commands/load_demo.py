@@ -2,6 +2,11 @@ import importlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
+
+# The demo's submissions and reviews notify demo addresses that do not exist: while loading,
+# those messages are kept in memory instead of printed (console backend) or sent.
+QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 DEMO_APPS = ["portal", "indicators", "meetings", "forum"]
 
@@ -21,7 +26,8 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.demo":
                     raise
                 continue
-            result = module.demo_load()
+            with override_settings(EMAIL_BACKEND=QUIET_MAIL):
+                result = module.demo_load()
             if app == "portal":
                 logins = result
         if options["quiet_logins"]:
