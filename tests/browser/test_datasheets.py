@@ -68,6 +68,9 @@ def test_datasheet_round_trip_in_the_browser(page, cast, tmp_path):
     page.get_by_label("Files").set_input_files(str(template))
     page.get_by_role("button", name="Check the files").click()
     assert "Nothing has been stored yet" in page.content()
+    progress = page.locator(".progress-preview")
+    assert "Progress categories once accepted" in progress.inner_text()
+    assert progress.locator(".cat-early_achiever").count() == 1  # 14.6 → 10.2, target 25
     screenshot(page, "datasheet-preview")
     page.get_by_role("button", name="Store these values in the draft").click()
     page.get_by_role("button", name="Submit for review").click()
