@@ -203,6 +203,21 @@ def international_import(
         outcome.problems.extend(problems)
     outcome.rows = len(rows)
     observations = _map(rows, outcome)
+    if not outcome.problems and not observations:
+        # An empty release would replace the current one and take the agency's figures out of
+        # every report: refuse it, and say why.
+        outcome.problems.append(
+            Problem(
+                files[0][0] if files else "",
+                None,
+                "",
+                "",
+                _(
+                    "no figure in these files belongs to an indicator the portal tracks, so the "
+                    "current release is kept"
+                ),
+            )
+        )
     if outcome.problems:
         return outcome
     with transaction.atomic():

@@ -63,3 +63,20 @@ def test_countries_and_observers_cannot_load(client, world, role):
     assert client.get("/data/international/").status_code == 403
     assert _post(client, world.agency, CSV).status_code == 403
     assert not InternationalRelease.objects.exists()
+
+
+def test_a_file_with_no_tracked_series_keeps_the_current_release(client, world):
+    """Only series the portal does not track: refused with the reason, the current release
+    (and so the agency's figures in every report) stays as it was."""
+    client.force_login(world.users["agency_focal_point"])
+    assert _post(client, world.agency, CSV).status_code == 302
+    untracked = (
+        "SeriesCode,GeoAreaCode,TimePeriod,Value,Nature,Units\nXX_UNKNOWN,417,2020,5,E,PERCENT\n"
+    )
+    for text in (untracked, "SeriesCode,GeoAreaCode,TimePeriod,Value,Nature,Units\n"):
+        response = _post(client, world.agency, text, name="other.csv")
+        assert response.status_code == 400
+        assert "no figure in these files belongs to an indicator" in response.content.decode()
+    release = InternationalRelease.objects.get()
+    assert release.is_current and release.version == 1
+    assert InternationalObservation.objects.filter(release=release).count() == 2
