@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from indicators import exports
 from indicators.apis import ERRORS
+from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
 from indicators.models import (
     AggregateResult,
     CaseComment,
@@ -272,24 +273,7 @@ class DiscrepancyResultOutput(serializers.ModelSerializer):
 
     class Meta:
         model = DiscrepancyResult
-        fields = [
-            "id",
-            "run",
-            "country",
-            "indicator",
-            "series",
-            "status",
-            "common_years",
-            "discrepant_years",
-            "max_abs_rel_diff",
-            "national_latest_year",
-            "international_latest_year",
-            "latest_year_differs",
-            "international_estimated",
-            "national_category",
-            "international_category",
-            "classification_differs",
-        ]
+        fields = ["id", "run", *DISCREPANCY_COLUMNS]
 
 
 class DiscrepancyResultFilter(django_filters.FilterSet):

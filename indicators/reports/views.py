@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
 from indicators.models import (
     DiscrepancyCase,
     DiscrepancyResult,
@@ -612,22 +613,7 @@ def discrepancy_report(request: AuthedRequest) -> HttpResponse:
     table = exports.Table(
         "discrepancies",
         str(_("Discrepancies between national and international figures")),
-        [
-            "country",
-            "indicator",
-            "series",
-            "status",
-            "common_years",
-            "discrepant_years",
-            "max_abs_rel_diff",
-            "national_latest_year",
-            "international_latest_year",
-            "latest_year_differs",
-            "international_estimated",
-            "national_category",
-            "international_category",
-            "classification_differs",
-        ],
+        list(DISCREPANCY_COLUMNS),
         rows=[
             [
                 r.country.iso3,
