@@ -8,11 +8,18 @@ from .models import (
     Conclusion,
     Document,
     DocumentVersion,
+    ExpertProfile,
+    Grant,
     Meeting,
     MeetingPartner,
+    Mission,
     Objective,
     Participant,
     Session,
+    TraineeCount,
+    Trainer,
+    Training,
+    TrainingEvaluation,
 )
 
 
@@ -175,3 +182,50 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ["biennium", "status"]
     search_fields = ["code", "title", "lead", "entities"]
     raw_id_fields = ["parent", "objective"]
+
+
+class TrainerInline(admin.TabularInline):
+    model = Trainer
+    extra = 0
+
+
+class TraineeInline(admin.TabularInline):
+    model = TraineeCount
+    extra = 0
+    autocomplete_fields = ["country"]
+
+
+class EvaluationInline(admin.StackedInline):
+    model = TrainingEvaluation
+    extra = 0
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "start_date", "country"]
+    list_filter = ["kind"]
+    search_fields = ["title", "topic"]
+    inlines = [TrainerInline, TraineeInline, EvaluationInline]
+
+
+admin.site.register(Trainer)
+admin.site.register(TraineeCount)
+admin.site.register(TrainingEvaluation)
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "topics", "available"]
+    search_fields = ["name", "topics"]
+
+
+@admin.register(Mission)
+class MissionAdmin(admin.ModelAdmin):
+    list_display = ["topic", "kind", "host_country", "start_date"]
+    list_filter = ["kind"]
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ["title", "donor_name", "amount", "currency", "status"]
+    list_filter = ["status", "currency"]

@@ -19,10 +19,12 @@ from .models import (
     Activity,
     Biennium,
     Conclusion,
+    Grant,
     Meeting,
     MeetingPartner,
     Objective,
     Participant,
+    Training,
 )
 
 MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
@@ -768,6 +770,71 @@ def _outcomes(almaty: Meeting) -> None:
         )
 
 
+def _meeting_titled(meetings: list[Meeting], start: str) -> Meeting:
+    return next(m for m in meetings if m.title.startswith(start))
+
+
+def _capacity(activities: dict[tuple[str, str], Activity], meetings: list[Meeting]) -> None:
+    """Funding and training as the seeds state them; amounts are not stated there, so none is
+    invented (the financing page counts them as "not stated")."""
+    first = _meeting_titled(meetings, "First meeting of countries")
+    grants = [
+        (
+            "Financial support for the first meeting of countries on monitoring the MDGs",
+            "Inter-American Development Bank (IDB)",
+            Grant.Status.DISBURSED,
+            dt.date(2009, 9, 28),
+            [("2009", "1")],
+            [first],
+        ),
+        (
+            "Strengthening statistical and inter-institutional capacities for monitoring the "
+            "Millennium Development Goals through interregional cooperation and knowledge-sharing",
+            "United Nations Development Account (project implemented by ECLAC)",
+            Grant.Status.COMMITTED,
+            None,
+            [("2012", "2(c)")],
+            [],
+        ),
+        (
+            "Support for the Sixth Workshop on Measuring the Information Society",
+            "International Development Research Centre",
+            Grant.Status.DISBURSED,
+            dt.date(2010, 9, 21),
+            [("2009", "4")],
+            [_meeting_titled(meetings, "Sixth Workshop on Measuring the Information Society")],
+        ),
+    ]
+    for title, donor, status, start, activity_keys, linked in grants:
+        grant, _c = Grant.objects.get_or_create(
+            title=title,
+            defaults={"donor_name": donor, "status": status, "start_date": start},
+        )
+        grant.activities.add(*[activities[key] for key in activity_keys if key in activities])
+        grant.meetings.add(*linked)
+    almaty = _meeting_titled(meetings, "Regional (EECA) capacity-building workshop")
+    Training.objects.get_or_create(
+        title="Capacity-building workshop on migration statistics (Eastern Europe and Central Asia)",
+        defaults={
+            "kind": Training.Kind.WORKSHOP,
+            "topic": "Migration statistics; migration and development",
+            "organiser": Organisation.objects.filter(agency__code="UNECE").first(),
+            "activity": activities.get(("2012", "2(b)")),
+            "meeting": almaty,
+            "start_date": dt.date(2013, 10, 31),
+            "end_date": dt.date(2013, 11, 1),
+            "city": "Almaty",
+            "country": Country.objects.filter(iso3="KAZ").first(),
+            "description": (
+                "Co-organised by UNECE, IOM and EFTA for national statistical offices and "
+                "migration policy offices: concepts and methods to measure the impact of "
+                "migration on development, country presentations and migration-related "
+                "indicators for the post-2015 agenda."
+            ),
+        },
+    )
+
+
 def demo_load() -> None:
     """Load the seeds' programme and meetings (idempotent)."""
     with transaction.atomic():
@@ -775,3 +842,4 @@ def demo_load() -> None:
         meetings = [_meeting(spec, activities) for spec in MEETINGS]
         _upcoming(activities)
         _outcomes(meetings[-1])
+        _capacity(activities, meetings)

@@ -117,3 +117,12 @@ def can_view_actions(user: AnyUser) -> bool:
 
 def can_manage_programme(user: AnyUser) -> bool:
     return base.is_coordinator(user)
+
+
+def can_view_capacity(user: AnyUser) -> bool:
+    """Training, experts, missions and grants: every member (experts' names are not public)."""
+    return base.is_member(user)
+
+
+def can_manage_capacity(user: AnyUser) -> bool:
+    return base.is_coordinator(user)

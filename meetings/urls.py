@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .capacity import urls as capacity_urls
 
 app_name = "meetings"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("programme/<int:pk>/report/", views.biennium_report, name="biennium_report"),
     path("programme/<int:pk>/report.xlsx", views.biennium_xlsx, name="biennium_xlsx"),
     path("documents/<int:version_pk>/download/", views.document_download, name="document_download"),
+    path("", include(capacity_urls)),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),

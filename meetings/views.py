@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.models import User
 
 from . import exports, forms, ical, permissions, selectors, services
+from .capacity import selectors as capacity_selectors
 from .models import (
     ActionItem,
     Activity,
@@ -530,11 +531,15 @@ def biennium_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def biennium_report(request: HttpRequest, pk: int) -> HttpResponse:
     biennium = get_object_or_404(Biennium, pk=pk)
     sections = selectors.biennium_report(biennium=biennium, user=request.user)
-    return render(
-        request,
-        "meetings/biennium_report.html",
-        {"biennium": biennium, "sections": sections, "generated": timezone.now()},
-    )
+    context: dict[str, Any] = {
+        "biennium": biennium,
+        "sections": sections,
+        "generated": timezone.now(),
+    }
+    if permissions.can_view_capacity(request.user):  # donors and amounts: members only
+        grants = capacity_selectors.biennium_grants(biennium)
+        context |= {"grants": grants, "totals": capacity_selectors.funding_totals(grants)}
+    return render(request, "meetings/biennium_report.html", context)
 
 
 @require_GET

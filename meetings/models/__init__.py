@@ -1,5 +1,15 @@
-"""Models of the meetings app: meetings (meetings.py) and the work programme (programme.py)."""
+"""Models of the meetings app: meetings (meetings.py), the work programme (programme.py) and
+capacity building and financing (capacity.py)."""
 
+from .capacity import (
+    ExpertProfile,
+    Grant,
+    Mission,
+    TraineeCount,
+    Trainer,
+    Training,
+    TrainingEvaluation,
+)
 from .meetings import (
     ActionItem,
     AgendaItem,
@@ -21,11 +31,18 @@ __all__ = [
     "Biennium",
     "Conclusion",
     "Document",
+    "ExpertProfile",
+    "Grant",
     "DocumentVersion",
     "Meeting",
     "MeetingPartner",
+    "Mission",
     "Objective",
     "Participant",
     "Session",
+    "TraineeCount",
+    "Trainer",
+    "Training",
+    "TrainingEvaluation",
     "Visibility",
 ]
