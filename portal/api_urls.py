@@ -6,7 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from forum import apis as forum_apis
 from indicators import apis as indicator_apis
 from indicators import apis_results as result_apis
+from indicators.public import apis as public_apis
 from meetings import apis as meeting_apis
+from meetings.capacity import apis as capacity_apis
 from portal import apis as portal_apis
 
 v1 = [
@@ -62,6 +64,15 @@ v1 = [
     ),
     path("meetings/", meeting_apis.MeetingListApi.as_view(), name="meeting_list"),
     path("meetings/<int:pk>/", meeting_apis.MeetingDetailApi.as_view(), name="meeting_detail"),
+    path(
+        "public/countries/<str:iso3>/",
+        public_apis.PublicCountryApi.as_view(),
+        name="public_country",
+    ),
+    path("trainings/", capacity_apis.TrainingListApi.as_view(), name="training_list"),
+    path("missions/", capacity_apis.MissionListApi.as_view(), name="mission_list"),
+    path("experts/", capacity_apis.ExpertListApi.as_view(), name="expert_list"),
+    path("grants/", capacity_apis.GrantListApi.as_view(), name="grant_list"),
     path(
         "forum/categories/",
         forum_apis.CategoryListApi.as_view(),
