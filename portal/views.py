@@ -181,6 +181,31 @@ def _api_error(request: HttpRequest, status: int, message: str, code: str) -> Js
     )
 
 
+def _bad_request_reason(exception: Exception | None) -> str:
+    from django.core.exceptions import (
+        RequestDataTooBig,
+        TooManyFieldsSent,
+        TooManyFilesSent,
+    )
+
+    if isinstance(exception, RequestDataTooBig):
+        return _("The request is larger than the portal accepts.")
+    if isinstance(exception, TooManyFilesSent):
+        return _("The request carries more files than the portal accepts at once.")
+    if isinstance(exception, TooManyFieldsSent):
+        return _("The request carries more fields than the portal accepts.")
+    return _("The request could not be read. Check what was sent and try again.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 400 handler (malformed multipart bodies, too many files or fields, bad host): the
+    API's JSON error body under /api/, the portal's page elsewhere."""
+    reason = _bad_request_reason(exception)
+    return _api_error(request, 400, reason, "bad_request") or render(
+        request, "400.html", {"reason": reason}, status=400
+    )
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     api = _api_error(
         request, 403, _("You do not have permission to perform this action."), "permission_denied"

@@ -87,17 +87,21 @@ OPERATIONS = [
     ("GET", "/api/v1/countries/{iso3}/"),
     ("GET", "/api/v1/engine-runs/"),
     ("GET", "/api/v1/engine-runs/{id}/"),
+    ("GET", "/api/v1/experts/"),
     ("GET", "/api/v1/exports/observations.{fmt}"),
     ("GET", "/api/v1/exports/results.{fmt}"),
     ("GET", "/api/v1/forum/categories/"),
     ("GET", "/api/v1/forum/topics/"),
     ("GET", "/api/v1/forum/topics/{id}/"),
+    ("GET", "/api/v1/grants/"),
     ("GET", "/api/v1/indicators/"),
     ("GET", "/api/v1/indicators/{code}/"),
     ("GET", "/api/v1/international-observations/"),
     ("GET", "/api/v1/meetings/"),
     ("GET", "/api/v1/meetings/{id}/"),
+    ("GET", "/api/v1/missions/"),
     ("GET", "/api/v1/observations/"),
+    ("GET", "/api/v1/public/countries/{iso3}/"),
     ("GET", "/api/v1/regions/"),
     ("GET", "/api/v1/regions/{code}/"),
     ("GET", "/api/v1/results/aggregates/"),
@@ -108,6 +112,7 @@ OPERATIONS = [
     ("GET", "/api/v1/sheets/{id}/"),
     ("POST", "/api/v1/sheets/{id}/submit/"),
     ("POST", "/api/v1/sheets/{id}/upload/"),
+    ("GET", "/api/v1/trainings/"),
 ]
 
 
@@ -340,6 +345,7 @@ def _run(method: str, path: str, mode: GenerationMode, seeded: Seeded, checks: l
 POSITIVE_ONLY = {
     ("GET", "/api/v1/countries/{iso3}/"),
     ("GET", "/api/v1/indicators/{code}/"),
+    ("GET", "/api/v1/public/countries/{iso3}/"),
     ("GET", "/api/v1/regions/{code}/"),
 }
 LISTS = [
