@@ -48,8 +48,8 @@ format: $(STAMP)
 
 messages: $(STAMP)
 	for app in portal indicators forum meetings; do \
-	  (cd $$app && DJANGO_SETTINGS_MODULE=portal.settings.local PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l es --no-obsolete --ignore 'static/*' --ignore 'engine/*' > /dev/null); done
-	$(MANAGE) makemessages -l es --no-obsolete --ignore '.venv/*' --ignore './portal/*' --ignore './indicators/*' \
+	  (cd $$app && DJANGO_SETTINGS_MODULE=portal.settings.local PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l es --no-obsolete --add-location file --ignore 'static/*' --ignore 'engine/*' > /dev/null); done
+	$(MANAGE) makemessages -l es --no-obsolete --add-location file --ignore '.venv/*' --ignore './portal/*' --ignore './indicators/*' \
 	  --ignore './forum/*' --ignore './meetings/*' --ignore './tests/*' --ignore './bench/*' --ignore './data/*' > /dev/null
 
 worker: $(STAMP)

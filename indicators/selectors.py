@@ -61,6 +61,37 @@ def sheet_observations(
     return rows.filter(indicator=indicator) if indicator is not None else rows
 
 
+_TEMPLATE_FIELDS = {
+    "indicator": "indicator__code",
+    "area": "area__code",
+    "disaggregation": "disaggregation",
+    "year": "year",
+    "value": "value",
+    "unit": "unit",
+    "nature": "nature",
+    "source": "source",
+    "footnote": "footnote",
+}
+
+
+def sheet_template_rows(*, sheet: DataSheet) -> list[dict[str, object]]:
+    """The sheet's values as the Excel template's rows, in the sheet's order.
+
+    Plain values, not model instances: a sheet of thousands of values is read in one query
+    without building an object per value and per related row.
+    """
+    ordering = [str(field) for field in Observation._meta.ordering or ()]
+    rows = sheet.observations.order_by(*ordering).values_list(*_TEMPLATE_FIELDS.values())
+    names = list(_TEMPLATE_FIELDS)
+    out: list[dict[str, object]] = []
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        row["area"] = row["area"] or ""
+        row["value"] = float(row["value"])  # type: ignore[arg-type]
+        out.append(row)
+    return out
+
+
 @dataclass(frozen=True)
 class DiffRow:
     indicator: str

@@ -366,6 +366,7 @@ def sheet_review(request: AuthedRequest, pk: int) -> HttpResponse:
                 sheet=sheet,
                 user=request.user,
                 comment=form.cleaned_data["comment"],
+                value_comments=value_comments,
                 address=_address(request),
             )
             messages.success(request, _("Accepted and published."))
@@ -400,20 +401,7 @@ def sheet_template(request: AuthedRequest, pk: int) -> FileResponse:
     from indicators.imports import write_template
 
     sheet = _visible_sheet(request, pk)
-    rows = [
-        {
-            "indicator": o.indicator.code,
-            "area": o.area.code if o.area else "",
-            "disaggregation": o.disaggregation,
-            "year": o.year,
-            "value": float(o.value),
-            "unit": o.unit,
-            "nature": o.nature,
-            "source": o.source,
-            "footnote": o.footnote,
-        }
-        for o in selectors.sheet_observations(sheet=sheet)
-    ]
+    rows = selectors.sheet_template_rows(sheet=sheet)
     indicators = [(i.code, i.name, i.unit) for i in Indicator.objects.all()]
     buffer = io.BytesIO()
     write_template(

@@ -639,28 +639,50 @@ def datasheet_return(
         locked.save(
             update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"]
         )
-        ValueComment.objects.create(sheet=locked, author=user, text=comment)
-        valid_ids = set(
-            locked.observations.filter(pk__in=(value_comments or {}).keys()).values_list(
-                "pk", flat=True
-            )
-        )
-        ValueComment.objects.bulk_create(
-            [
-                ValueComment(sheet=locked, observation_id=obs_id, author=user, text=text)
-                for obs_id, text in (value_comments or {}).items()
-                if obs_id in valid_ids and text.strip()
-            ]
+        _review_comments_store(
+            sheet=locked, user=user, comment=comment, value_comments=value_comments
         )
         event = _event(locked, SheetEvent.Kind.RETURNED, user, address=address, comment=comment)
         _notify(event)
     return locked
 
 
+def _review_comments_store(
+    *, sheet: DataSheet, user: User, comment: str, value_comments: dict[int, str] | None
+) -> None:
+    """Keep the reviewer's words: the sheet comment and one comment per commented value.
+
+    Comments on values that are not in this sheet are ignored (a stale form); blank ones too.
+    """
+    if comment.strip():
+        ValueComment.objects.create(sheet=sheet, author=user, text=comment)
+    value_comments = {
+        obs_id: text for obs_id, text in (value_comments or {}).items() if text.strip()
+    }
+    valid_ids = set(
+        sheet.observations.filter(pk__in=value_comments.keys()).values_list("pk", flat=True)
+    )
+    ValueComment.objects.bulk_create(
+        [
+            ValueComment(sheet=sheet, observation_id=obs_id, author=user, text=text)
+            for obs_id, text in value_comments.items()
+            if obs_id in valid_ids
+        ]
+    )
+
+
 def datasheet_accept(
-    *, sheet: DataSheet, user: User, comment: str = "", address: str | None = None
+    *,
+    sheet: DataSheet,
+    user: User,
+    comment: str = "",
+    value_comments: dict[int, str] | None = None,
+    address: str | None = None,
 ) -> DataSheet:
-    """The coordinator publishes the sheet: it becomes the current version and is locked for good."""
+    """The coordinator publishes the sheet: it becomes the current version and is locked for good.
+
+    The review comment and the comments on single values are kept, as on a return.
+    """
     if not permissions.can_review(user):
         raise PermissionDenied(_("Only the coordinator can review data sheets."))
     with transaction.atomic():
@@ -704,6 +726,9 @@ def datasheet_accept(
             )
         except IntegrityError as exc:
             raise _stale() from exc
+        _review_comments_store(
+            sheet=locked, user=user, comment=comment, value_comments=value_comments
+        )
         event = _event(locked, SheetEvent.Kind.ACCEPTED, user, address=address, comment=comment)
         _notify(event)
         # The run is recorded in this transaction and its task goes through the outbox,

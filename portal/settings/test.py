@@ -15,3 +15,8 @@ ALLOWED_HOSTS = ["*"]
 PORTAL_REQUIRE_SERVICES = env.bool("PORTAL_REQUIRE_SERVICES", default=False)
 
 Path(str(STATIC_ROOT)).mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when missing
+
+# Two suites on one machine (a developer's run beside CI's, or parallel work trees) must not
+# share a PostgreSQL test database: PORTAL_TEST_DB_NAME gives each its own.
+if env.str("PORTAL_TEST_DB_NAME", default=""):
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("PORTAL_TEST_DB_NAME")  # noqa: F405

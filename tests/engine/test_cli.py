@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,20 @@ def test_assess_subprocess_writes_csv(files: dict[str, Path]) -> None:
     assert lines[3] == (
         "KGZ,U5MR,national,SEX=F,1,1990,60.0,1990,60.0,60.0,20.0,,,,insufficient_data,false"
     )
+
+
+def test_the_command_line_runs_outside_the_repository(files: dict[str, Path]) -> None:
+    """Once installed, the engine is a command of its own: no need to stand in the checkout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "indicators.engine", *_args("assess", files)],
+        cwd=files["out"].parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert files["out"].read_text().splitlines()[0] == ",".join(ASSESS_COLUMNS)
 
 
 @pytest.mark.parametrize("command", ["aggregate", "discrepancies"])

@@ -1,17 +1,17 @@
-"""Every real file of ../shared/data imports, or is refused with row-level reasons."""
+"""Every real file of data/ imports, or is refused with row-level reasons."""
 
 from pathlib import Path
 
 import pytest
 
 from indicators.imports import parse_upload
+from indicators.models import Indicator
 from indicators.services.validation import RowMapper
 from portal.models import Country
 from portal.services import reference_data_load
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
-DATA = SHARED if SHARED.is_dir() else ROOT / "data"
+DATA = ROOT / "data"
 KAZ = sorted((DATA / "kazakhstan-open-sdg" / "data").glob("*.csv"))
 KGZ = sorted((DATA / "kyrgyzstan-sdmx" / "data").glob("*"))
 
@@ -60,3 +60,14 @@ def test_kyrgyz_under_five_mortality_imports_cleanly(world):
         world["KGZ"], DATA / "kyrgyzstan-sdmx" / "data" / "3.2.1.xml"
     )
     assert (rows, candidates, problems) == (540, 540, 0)
+
+
+def test_kyrgyz_refugees_by_origin_is_tracked_as_10_7_4(world):
+    """The migration indicators are in the catalogue: Kyrgyzstan's SM_POP_REFG_OR file maps to
+    10.7.4 (refugees per 100,000 population, by country of origin) instead of "not tracked"."""
+    path = DATA / "kyrgyzstan-sdmx" / "data" / "10.7.4.xml"
+    result = parse_upload(path.name, path.read_bytes())
+    mapped = world["KGZ"].map_rows(result.rows)
+    assert mapped.problems == [] and len(mapped.candidates) == len(result.rows) > 20
+    expected = Indicator.objects.get(code="10.7.4").pk
+    assert {candidate.indicator_id for candidate in mapped.candidates} == {expected}

@@ -57,6 +57,24 @@ def test_draft_urls_by_role(client, sheet_world, draft, role):
     assert submit.status_code == (302 if edits else (403 if sees else 404))
 
 
+def test_the_template_download_carries_every_value_back(
+    client, sheet_world, draft, django_assert_max_num_queries
+):
+    from indicators.imports import parse_upload
+
+    client.force_login(sheet_world.users["focal_point"])
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/data/sheets/{draft.pk}/template.xlsx")
+    body = b"".join(response.streaming_content)
+    parsed = parse_upload("template.xlsx", body)
+    assert not parsed.problems
+    stored = {
+        (o.indicator.code, o.year, float(o.value), o.unit, o.source)
+        for o in draft.observations.select_related("indicator")
+    }
+    assert {(r.indicator, r.year, r.value, r.unit, r.source) for r in parsed.rows} == stored
+
+
 def test_anonymous_is_sent_to_login(client, draft):
     response = client.get(f"/data/sheets/{draft.pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -132,6 +150,32 @@ def test_review_page_returns_with_comment(client, sheet_world, draft):
     )
     draft.refresh_from_db()
     assert draft.status == DataSheet.Status.RETURNED and draft.comments.count() == 2
+
+
+def test_accepting_keeps_the_comments_on_values_as_returning_does(client, sheet_world, draft):
+    services.datasheet_submit(sheet=draft, user=sheet_world.users["focal_point"])
+    client.force_login(sheet_world.users["coordinator"])
+    first, second = draft.observations.order_by("pk")[:2]
+    client.post(
+        f"/data/sheets/{draft.pk}/review/",
+        {
+            "decision": "accept",
+            "comment": "Thanks, published.",
+            f"value-comment-{first.pk}": "Source: census 2021, please cite it next round",
+            f"value-comment-{second.pk}": "   ",
+        },
+    )
+    draft.refresh_from_db()
+    assert draft.status == DataSheet.Status.ACCEPTED
+    kept = {(c.observation_id, c.text) for c in draft.comments.all()}
+    assert kept == {
+        (None, "Thanks, published."),
+        (first.pk, "Source: census 2021, please cite it next round"),
+    }
+    client.force_login(sheet_world.users["focal_point"])
+    page = client.get(f"/data/sheets/{draft.pk}/").content.decode()
+    assert "Source: census 2021, please cite it next round" in page
+    assert f"{first.indicator.code} {first.year}" in page
 
 
 def test_dashboard_tells_each_role_what_needs_attention(client, sheet_world, draft):
