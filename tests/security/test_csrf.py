@@ -11,7 +11,19 @@ from tests.security.urls import all_routes, fill, post_body
 # POSTs that need no CSRF token, each with its reason. API requests authenticated by a
 # personal token carry no cookie, so they cannot be forged from another site; with a
 # session cookie, DRF's SessionAuthentication enforces CSRF (tested below).
-EXEMPT: dict[str, str] = {}
+EXEMPT: dict[str, str] = {
+    # Anonymous and read only: no session is read, so nothing a forged POST could ride on;
+    # the POST is refused with 405 whatever the token (asserted below).
+    "api_v1:public_country": "the public site's read-only API",
+}
+
+
+def test_exempt_routes_refuse_every_post(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.cast.users["coordinator"])
+    for route in all_routes():
+        if route.name in EXEMPT:
+            assert client.post(fill(route, world), post_body(world)).status_code == 405
 
 
 @pytest.mark.parametrize("role", ["coordinator", "focal_point_b"])

@@ -64,6 +64,10 @@ PUBLIC = {
     "meetings:statistics": "published participation statistics",
     "meetings:statistics_csv": "published participation statistics",
     "meetings:statistics_xlsx": "published participation statistics",
+    "public:home": "the public site: accepted and published figures only",
+    "public:country": "the public site: a country's accepted and published figures only",
+    "public:indicator": "the public site: an indicator's accepted and published figures only",
+    "api_v1:public_country": "the public site's API: a country's published figures only",
 }
 
 # Bound to another country's (or user's) object, but legitimately readable by any member:
@@ -86,6 +90,9 @@ READABLE_BY_MEMBERS = {
     "meetings:biennium": "the published work programme",
     "meetings:biennium_report": "the published work programme report",
     "meetings:biennium_xlsx": "the published work programme report",
+    "public:country": "the public site: published figures only",
+    "public:indicator": "the public site: published figures only",
+    "api_v1:public_country": "the public site's API: published figures only",
 }
 
 
@@ -115,6 +122,11 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "meetings:document_download": {"version_pk": w.document_version_b.pk},
         "meetings:item_add": {"pk": w.meeting_b.pk, "session_pk": w.session_b.pk},
         "api_v1:country_detail": {"iso3": "KGZ"},
+        "api_v1:public_country": {"iso3": "KGZ"},
+        "public:country": {"iso3": "KGZ"},
+        "public:indicator": {"code": "3.2.1"},
+        "meetings:capacity_new": {"kind": "training"},
+        "meetings:capacity_edit": {"kind": "grant", "pk": w.meeting_b.pk},
         "api_v1:region_detail": {"code": "LAC"},
         "api_v1:indicator_detail": {"code": "3.2.1"},
         "api_v1:export_observations": {"fmt": "csv"},
