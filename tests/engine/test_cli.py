@@ -163,8 +163,37 @@ def test_missing_file_exit_2_without_traceback(files: dict[str, Path]) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert done.stderr.startswith(f"{files['obs']}: cannot read the file")
+    assert done.stderr.startswith(f"{files['obs']}:0: cannot read the file")
     assert not files["out"].exists() and not files["summary"].exists()
+
+
+# (file content, line named on stderr, words of the reason); the line is counted by hand
+UNREADABLE = [
+    ("", 0, "No columns to parse"),
+    (
+        "country,indicator,source,series,year,value,nature\nKAZ,U5MR,national,,1990,40,C,extra\n",
+        2,
+        "more cells than the header",
+    ),
+    (
+        "country,indicator,source,series,year,value,nature\nKAZ,U5MR,national,,1990,40,C\nKAZ,U5MR,national,,2000,20,C,x\n",
+        3,
+        "Expected 7 fields in line 3, saw 8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "reason"), UNREADABLE)
+def test_unreadable_observations_exit_2_naming_the_line(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], text: str, line: int, reason: str
+) -> None:
+    files["obs"].write_text(text)
+    assert main(_args("assess", files)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"{files['obs']}:{line}: cannot read the file: ")
+    assert reason in err[0]
+    assert not files["out"].exists()
 
 
 def test_engine_does_not_import_django() -> None:
