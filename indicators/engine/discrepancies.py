@@ -1,4 +1,4 @@
-"""National against international values of the same series (ENGINE.md, *discrepancies*).
+"""National against international values of the same series (docs/engine.md, *discrepancies*).
 
 Rows with a value are sorted once by (country, indicator, series, year, source);
 because a series has at most one row per year and source, a common year is a
