@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from indicators import exports
 from indicators.apis import ERRORS
+from indicators.engine.assess import ASSESS_COLUMNS, NEVER_REACHED
 from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
 from indicators.models import (
     AggregateResult,
@@ -138,24 +139,9 @@ class SeriesResultOutput(serializers.ModelSerializer):
         fields = [
             "id",
             "run",
-            "country",
-            "indicator",
-            "source",
-            "series",
+            *ASSESS_COLUMNS,
             "is_headline",
-            "category",
-            "n_obs",
-            "first_year",
-            "first_value",
-            "latest_year",
-            "latest_value",
-            "baseline_value",
-            "target",
-            "model",
-            "rate",
-            "t_star",
             "t_star_never",
-            "cis_rule_applied",
             "sheet",
             "sheet_version",
             "release",
@@ -411,24 +397,11 @@ class CaseDetailApi(StrictQueryMixin, APIView):
 # --- the results export -------------------------------------------------------------------
 
 # (column, field) of the results export, in the report pages' vocabulary.
+# The engine's series result columns (docs/engine.md), then the database's own.
+_EXPORT_FIELD = {"country": "country__iso3", "indicator": "indicator__code"}
 EXPORT = [
-    ("country", "country__iso3"),
-    ("indicator", "indicator__code"),
-    ("source", "source"),
-    ("series", "series"),
+    *((column, _EXPORT_FIELD.get(column, column)) for column in ASSESS_COLUMNS),
     ("is_headline", "is_headline"),
-    ("category", "category"),
-    ("n_obs", "n_obs"),
-    ("first_year", "first_year"),
-    ("first_value", "first_value"),
-    ("latest_year", "latest_year"),
-    ("latest_value", "latest_value"),
-    ("baseline_value", "baseline_value"),
-    ("target", "target"),
-    ("model", "model"),
-    ("rate", "rate"),
-    ("t_star", "t_star"),
-    ("cis_rule_applied", "cis_rule_applied"),
     ("sheet_id", "sheet_id"),
     ("sheet_version", "sheet_version"),
     ("release_id", "release_id"),
@@ -455,7 +428,7 @@ def stream_results_csv(rows: QuerySet[SeriesResult]) -> Iterator[str]:
         chunk_size=exports.CHUNK
     ):
         if never:
-            values[T_STAR] = "inf"
+            values[T_STAR] = NEVER_REACHED
         yield exports._line([_csv_cell(v) for v in values])
 
 

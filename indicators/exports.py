@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from indicators.engine.assess import NEVER_REACHED
 from indicators.models import Observation, SeriesCodeMapping
 
 DIMENSIONS = [
@@ -325,7 +326,7 @@ def stream_results_sdmx_csv(rows: QuerySet[Any]) -> Iterator[str]:
                 category,
                 model,
                 _number(rate),
-                "inf" if never else _number(t_star),
+                NEVER_REACHED if never else _number(t_star),
                 _number(target),
                 _number(baseline),
                 "" if first_year is None else first_year,

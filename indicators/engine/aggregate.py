@@ -1,4 +1,4 @@
-"""Regional and country-group aggregates (technical note; ENGINE.md, *aggregate*).
+"""Regional and country-group aggregates (technical note; docs/engine.md, *aggregate*).
 
 Only the total series (blank ``series``) of each member are aggregated. A member's
 missing value at t0 or t1 is imputed from its rows in [baseline_year, t1]; the OLS

@@ -1,7 +1,7 @@
 """Progress classification of each series (technical note, MDG progress classification).
 
-The rules are those of ENGINE.md, section *assess*; the decisions taken where
-it is silent are written in docs/methodology.md. Everything is vectorised: the
+The rules and decisions are those of docs/engine.md, section *assess* (the engine's
+contract; docs/methodology.md explains them). Everything is vectorised: the
 observations are sorted once by (series, year) and the first, second and latest
 kept rows of every series are read off the sorted arrays by position.
 """
@@ -20,6 +20,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
+# The series result columns, in order: the one definition used by the CLI, the stored
+# results, the API and every export (docs/engine.md, *assess*, output).
 ASSESS_COLUMNS = [
     "country",
     "indicator",
@@ -38,6 +40,8 @@ ASSESS_COLUMNS = [
     "category",
     "cis_rule_applied",
 ]
+# How a t* that the trend never reaches (D5) is written in every CSV file and workbook.
+NEVER_REACHED = "inf"
 CATEGORIES = (
     "early_achiever",
     "on_track",
@@ -293,7 +297,7 @@ def assess(
     indicators: pd.DataFrame,
     countries: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Classifies every series of ``observations`` (ENGINE.md, *assess*).
+    """Classifies every series of ``observations`` (docs/engine.md, *assess*).
 
     In: observations (country, indicator, source, [series], year, value, [nature]),
     the indicator table and, optionally, the country table (``cis`` flags).

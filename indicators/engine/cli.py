@@ -1,10 +1,12 @@
 """Command line of the engine: ``python -m indicators.engine assess|aggregate|discrepancies``.
 
-Reads CSV files, writes CSV files. Exit status 0 on success; 2 on bad input, with
-one line per problem on stderr (``file:line: column 'x': what is wrong``) and no
-output file written: outputs go to a temporary file in the target directory and
-are renamed only when everything succeeded. Flags are written ``true``/``false``,
-blanks as empty cells, floats in full precision (shortest round-trip repr).
+Reads CSV files, writes CSV files (docs/engine.md, *Command line*). Exit status 0 on
+success; 2 on bad input, with one line per problem on stderr (``file:line: column 'x':
+what is wrong``, or ``file:line: cannot read the file: reason`` with line 0 when the
+problem is the file as a whole) and no output file written: outputs go to a temporary
+file in the target directory and are renamed only when everything succeeded. Flags are
+written ``true``/``false``, blanks as empty cells, floats in full precision (shortest
+round-trip repr), a t* that is never reached as ``inf``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 
 import pandas as pd
@@ -39,19 +43,44 @@ class UnreadableFileError(Exception):
     """A file that cannot be opened or parsed as CSV."""
 
 
+def _line_of(reason: str) -> int:
+    """The CSV line a parser message names ("... in line 3 ..."), else 0 (the whole file)."""
+    found = re.search(r"\bline (\d+)", reason)
+    return int(found.group(1)) if found else 0
+
+
 def read_table(path: str, fast_dtypes: dict[str, str] | None = None) -> pd.DataFrame:
-    """Reads a CSV; tries ``fast_dtypes`` first and falls back to text for validation."""
-    options: dict[str, object] = {"keep_default_na": False, "na_values": [""], "engine": "c"}
+    """Reads a CSV; tries ``fast_dtypes`` first and falls back to text for validation.
+
+    A row with more cells than the header is an error (pandas would otherwise quietly
+    take the first column as an index, or drop the extra cells).
+    """
+    options: dict[str, object] = {
+        "keep_default_na": False,
+        "na_values": [""],
+        "engine": "c",
+        "index_col": False,
+    }
     try:
-        if fast_dtypes is not None:
-            try:
-                return pd.read_csv(path, dtype=fast_dtypes, **options)  # type: ignore[call-overload, no-any-return]
-            except (ValueError, OverflowError):
-                pass  # a cell does not parse: read as text so schema names the line
-        return pd.read_csv(path, dtype=str, **options)  # type: ignore[call-overload, no-any-return]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            if fast_dtypes is not None:
+                try:
+                    return pd.read_csv(path, dtype=fast_dtypes, **options)  # type: ignore[call-overload, no-any-return]
+                except (ValueError, OverflowError) as exc:
+                    if isinstance(exc, pd.errors.ParserError):
+                        raise
+                    # a cell does not parse: read as text so schema names the line
+            return pd.read_csv(path, dtype=str, **options)  # type: ignore[call-overload, no-any-return]
+    except pd.errors.ParserWarning as exc:
+        reason = "a row has more cells than the header"
+        raise UnreadableFileError(f"{path}:2: cannot read the file: {reason}") from exc
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UnreadableFileError(f"{path}: cannot read the file: {reason.strip()}") from exc
+        reason = reason.strip()
+        raise UnreadableFileError(
+            f"{path}:{_line_of(reason)}: cannot read the file: {reason}"
+        ) from exc
 
 
 def to_csv_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""National against international values of the same series (ENGINE.md, *discrepancies*).
+"""National against international values of the same series (docs/engine.md, *discrepancies*).
 
 Rows with a value are sorted once by (country, indicator, series, year, source);
 because a series has at most one row per year and source, a common year is a
@@ -68,7 +68,9 @@ def _common_years(
     tolerances = inputs.indicators.reindex(pd.Index(indicator_of_pair))
     rel_tol = tolerances["rel_tolerance"].to_numpy(np.float64)[p[both]]
     abs_tol = tolerances["abs_tolerance"].to_numpy(np.float64)[p[both]]
-    relative_exceeded = np.where(national != 0, np.abs(rel_diff) > rel_tol, diff != 0)
+    # A blank rel_diff (national value 0) never exceeds the tolerance: such a year is
+    # common but not discrepant (docs/engine.md, discrepancies, D8).
+    relative_exceeded = ~np.isnan(rel_diff) & (np.abs(rel_diff) > rel_tol)
     discrepant = relative_exceeded & (np.abs(diff) > abs_tol)
     return pd.DataFrame(
         {

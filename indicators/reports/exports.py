@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-METHOD = (
-    "Progress classification of the MDG technical note as fixed in ENGINE.md and "
-    "docs/methodology.md: first and latest values since the baseline year, geometric trend "
-    "when falling and linear when rising, t* = the year the trend reaches the target "
-    "(easier of target and cut-off); categories early achiever, on track, off track (slow), "
-    "off track (regressing), insufficient data. Discrepancies: a common year is discrepant "
-    "when |international - national| / |national| > the indicator's relative tolerance "
-    "(default 0.05) and the difference exceeds its absolute tolerance."
+from indicators.engine.assess import NEVER_REACHED
+
+METHOD = gettext_lazy(
+    "Progress classification of the MDG technical note as fixed in the engine's contract "
+    "(docs/engine.md) and explained in docs/methodology.md: first and latest values since "
+    "the baseline year, geometric trend when falling and linear when rising, t* = the year "
+    "the trend reaches the target (easier of target and cut-off), written inf when the trend "
+    "never reaches it; categories early achiever, on track, off track (slow), off track "
+    "(regressing), insufficient data. Discrepancies: a common year is discrepant when "
+    "|international - national| / |national| > the indicator's relative tolerance (default "
+    "0.05) and the difference exceeds its absolute tolerance; a year with a national value "
+    "of 0 has no relative difference and is never discrepant."
 )
+
+
+def t_star_cell(result: Mapping[str, Any] | None) -> Any:
+    """t* of a stored series result as every export writes it: ``inf`` when the trend never
+    reaches the target (docs/engine.md, D5), blank when there is no t* (or no result)."""
+    if not result:
+        return None
+    return NEVER_REACHED if result.get("t_star_never") else result.get("t_star")
 
 
 @dataclass
@@ -73,7 +86,7 @@ def workbook(table: Table) -> Workbook:
     lines: list[tuple[str, str]] = [
         (str(_("Table")), table.title),
         (str(_("Exported at")), timezone.now().isoformat(timespec="seconds")),
-        (str(_("Method")), METHOD),
+        (str(_("Method")), str(METHOD)),
     ]
     for run in table.runs:
         lines.append(

@@ -24,6 +24,7 @@ from django.db import connections
 from django.db.models import FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 
+from indicators.engine.assess import ASSESS_COLUMNS
 from indicators.models import (
     DataSheet,
     Indicator,
@@ -80,7 +81,7 @@ def inputs_snapshot() -> dict[str, list[dict[str, Any]]]:
 
 
 def indicators_frame(codes: Iterable[str] | None = None) -> pd.DataFrame:
-    """The indicator table of the engine (ENGINE.md, *indicators*), by code."""
+    """The indicator table of the engine (docs/engine.md, *Inputs*), by code."""
     rows = Indicator.objects.all()
     if codes is not None:
         rows = rows.filter(code__in=list(codes))
@@ -288,27 +289,17 @@ def observations_frame(
 
 # --- pages --------------------------------------------------------------------------
 
+# A stored series result as the pages read it: the engine's columns (foreign keys by id),
+# then what the database adds.
 SERIES_FIELDS = [
     "pk",
     "run_id",
-    "country_id",
-    "indicator_id",
-    "source",
-    "series",
+    *(
+        f"{column}_id" if column in ("country", "indicator") else column
+        for column in ASSESS_COLUMNS
+    ),
     "is_headline",
-    "n_obs",
-    "first_year",
-    "first_value",
-    "latest_year",
-    "latest_value",
-    "baseline_value",
-    "target",
-    "model",
-    "rate",
-    "t_star",
     "t_star_never",
-    "category",
-    "cis_rule_applied",
     "sheet_id",
     "sheet_version",
     "release_id",

@@ -458,24 +458,7 @@ def _series_rows(
         )
     )
     headline = _headline(assessed).tolist()
-    names = [
-        "indicator",
-        "country",
-        "source",
-        "series",
-        "n_obs",
-        "first_year",
-        "first_value",
-        "latest_year",
-        "latest_value",
-        "baseline_value",
-        "target",
-        "model",
-        "rate",
-        "t_star",
-        "category",
-        "cis_rule_applied",
-    ]
+    names = list(engine.ASSESS_COLUMNS)
     columns = [_column(assessed, name) for name in names]
     rows = []
     for index, values in enumerate(zip(*columns, strict=True)):

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.engine.assess import ASSESS_COLUMNS
 from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
 from indicators.models import (
     DiscrepancyCase,
@@ -285,6 +286,10 @@ def _country_series(country: Country) -> list[dict[str, Any]]:
     )
 
 
+# The country profile export: the engine's series result columns, then where each came from.
+PROFILE_EXPORT = [*ASSESS_COLUMNS, "sheet_id", "sheet_version", "release_id", "agency"]
+
+
 @login_required
 def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
     _member_required(request)
@@ -332,50 +337,19 @@ def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
         table = exports.Table(
             f"profile-{country.iso3}",
             str(_("Country profile of %(country)s") % {"country": country.name}),
-            [
-                "indicator",
-                "source",
-                "series",
-                "category",
-                "first_year",
-                "first_value",
-                "latest_year",
-                "latest_value",
-                "baseline_value",
-                "target",
-                "model",
-                "rate",
-                "t_star",
-                "sheet_id",
-                "sheet_version",
-                "release_id",
-                "agency",
-            ],
+            PROFILE_EXPORT,
             runs=list(EngineRun.objects.filter(pk__in={r["run_id"] for r in series})),
         )
         codes = {pk: i.code for pk, i in indicators.items()}
         for r in series:
-            table.rows.append(
-                [
-                    codes[r["indicator_id"]],
-                    r["source"],
-                    r["series"],
-                    r["category"],
-                    r["first_year"],
-                    r["first_value"],
-                    r["latest_year"],
-                    r["latest_value"],
-                    r["baseline_value"],
-                    r["target"],
-                    r["model"],
-                    r["rate"],
-                    "inf" if r["t_star_never"] else r["t_star"],
-                    r["sheet_id"],
-                    r["sheet_version"],
-                    r["release_id"],
-                    r["agency__code"],
-                ]
-            )
+            cells = {
+                **r,
+                "country": country.iso3,
+                "indicator": codes[r["indicator_id"]],
+                "t_star": exports.t_star_cell(r),
+                "agency": r["agency__code"],
+            }
+            table.rows.append([cells[column] for column in PROFILE_EXPORT])
         return exports.response(table, request.GET["export"])
     operations = StatisticalOperation.objects.filter(country=country).prefetch_related("indicators")
     context = {
@@ -480,7 +454,7 @@ def indicator_detail(request: AuthedRequest, code: str) -> HttpResponse:
                 r["country"].iso3,
                 (r["national"] or {}).get("category", ""),
                 (r["national"] or {}).get("latest_value"),
-                (r["national"] or {}).get("t_star"),
+                exports.t_star_cell(r["national"]),
                 (r["international"] or {}).get("category", ""),
                 r["status"],
             ]

@@ -1,4 +1,4 @@
-"""assess: one table-driven case per rule and edge of ENGINE.md, expected values by hand."""
+"""assess: one table-driven case per rule and edge of docs/engine.md, expected values by hand."""
 
 from __future__ import annotations
 

@@ -163,8 +163,37 @@ def test_missing_file_exit_2_without_traceback(files: dict[str, Path]) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert done.stderr.startswith(f"{files['obs']}: cannot read the file")
+    assert done.stderr.startswith(f"{files['obs']}:0: cannot read the file")
     assert not files["out"].exists() and not files["summary"].exists()
+
+
+# (file content, line named on stderr, words of the reason); the line is counted by hand
+UNREADABLE = [
+    ("", 0, "No columns to parse"),
+    (
+        "country,indicator,source,series,year,value,nature\nKAZ,U5MR,national,,1990,40,C,extra\n",
+        2,
+        "more cells than the header",
+    ),
+    (
+        "country,indicator,source,series,year,value,nature\nKAZ,U5MR,national,,1990,40,C\nKAZ,U5MR,national,,2000,20,C,x\n",
+        3,
+        "Expected 7 fields in line 3, saw 8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "reason"), UNREADABLE)
+def test_unreadable_observations_exit_2_naming_the_line(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], text: str, line: int, reason: str
+) -> None:
+    files["obs"].write_text(text)
+    assert main(_args("assess", files)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"{files['obs']}:{line}: cannot read the file: ")
+    assert reason in err[0]
+    assert not files["out"].exists()
 
 
 def test_engine_does_not_import_django() -> None:
@@ -176,3 +205,42 @@ def test_engine_does_not_import_django() -> None:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+# The header lines of docs/engine.md, written out by hand (D21: empty input, header only).
+EMPTY_HEADERS = {
+    "assess": "country,indicator,source,series,n_obs,first_year,first_value,latest_year,"
+    "latest_value,baseline_value,target,model,rate,t_star,category,cis_rule_applied",
+    "aggregate": "region,indicator,source,year0,value0,year1,value1,coverage,n_members,"
+    "n_imputed,category,t_star",
+    "discrepancies": "country,indicator,series,status,common_years,discrepant_years,"
+    "max_abs_rel_diff,national_latest_year,international_latest_year,latest_year_differs,"
+    "international_estimated,national_category,international_category,classification_differs",
+}
+
+
+@pytest.mark.parametrize("command", list(EMPTY_HEADERS))
+def test_observations_without_rows_give_the_header_only(
+    files: dict[str, Path], command: str
+) -> None:
+    files["obs"].write_text(OBS.splitlines()[0] + "\n")
+    assert main(_args(command, files)) == 0
+    assert files["out"].read_text().splitlines() == [EMPTY_HEADERS[command]]
+    if command == "discrepancies":
+        assert files["summary"].read_text().splitlines() == [
+            "country,series,national_only,international_only,no_common_year,discrepant,"
+            "consistent,discrepant_share"
+        ]
+
+
+def test_a_target_never_reached_is_written_inf(files: dict[str, Path]) -> None:
+    # absolute target 0, 1990: 10 -> 2000: 5 falls geometrically and never reaches 0 (D5)
+    files["obs"].write_text(
+        OBS.splitlines()[0] + "\nKAZ,U5MR,national,,1990,10,C\nKAZ,U5MR,national,,2000,5,C\n"
+    )
+    files["ind"].write_text(
+        "indicator,target_kind,target_value,desired_direction\nU5MR,absolute,0,decrease\n"
+    )
+    assert main(_args("assess", files)) == 0
+    row = files["out"].read_text().splitlines()[1].split(",")
+    assert row[11:] == ["geometric", repr(0.5 ** (1 / 10) - 1), "inf", "off_track_slow", "false"]

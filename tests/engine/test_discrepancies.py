@@ -112,12 +112,33 @@ CASES: list[tuple[str, Points, Points, str, dict[str, Any], dict[str, Any]]] = [
         {"status": "consistent"},
     ),
     (
-        "national_zero_has_no_rel_diff_but_differs",
+        # rel_diff is blank when the national value is 0, and a blank is never above the
+        # relative tolerance: the year is common but not discrepant (D8), by hand.
+        "national_zero_has_no_rel_diff_so_never_discrepant",
         [(2000, 0.0)],
         [(2000, 1.0)],
         "",
         {},
-        {"status": "discrepant", "max_abs_rel_diff": NAN, "discrepant_years": 1},
+        {
+            "status": "consistent",
+            "common_years": 1,
+            "max_abs_rel_diff": NAN,
+            "discrepant_years": 0,
+        },
+    ),
+    (
+        # 1990: national 0 (blank rel_diff, not discrepant); 2000: 12 vs 10, 2/10 = 0.2 > 0.05
+        "national_zero_year_beside_a_discrepant_year",
+        [(1990, 0.0), (2000, 10.0)],
+        [(1990, 3.0), (2000, 12.0)],
+        "",
+        {},
+        {
+            "status": "discrepant",
+            "common_years": 2,
+            "discrepant_years": 1,
+            "max_abs_rel_diff": 0.2,
+        },
     ),
     (
         "both_zero_is_consistent",

@@ -5,7 +5,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from indicators.models import DiscrepancyCase, Indicator, Population
+from indicators.engine.assess import ASSESS_COLUMNS
+from indicators.models import DiscrepancyCase, Indicator, Population, SeriesResult
 from tests.factories import CountryFactory
 from tests.reports.conftest import make_release, make_sheet, run_inline
 
@@ -131,6 +132,35 @@ def test_exports(client, computed, name, kwargs):  # type: ignore[no-untyped-def
     readme = [row[0].value for row in book["README"].iter_rows()]
     assert "Method" in readme
     assert book["data"].max_row == len(rows)
+
+
+def _export_rows(client, name: str, kwargs: dict[str, str]) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    response = client.get(reverse(name, kwargs=kwargs) + "?export=csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_exports_agree_on_a_target_never_reached(client, computed):  # type: ignore[no-untyped-def]
+    """Both exports write t* = inf when the trend never reaches the target (docs/engine.md,
+    D5), the country profile with the engine's series result columns in their order."""
+    SeriesResult.objects.filter(
+        is_current=True, country__iso3="KAZ", indicator__code="3.2.2", source="national"
+    ).update(t_star=None, t_star_never=True, category="off_track_slow")
+    client.force_login(computed.users["member"])
+    indicator = _export_rows(client, "indicators:reports:indicator", {"code": "3.2.2"})
+    assert [r["t_star"] for r in indicator if r["country"] == "KAZ"] == ["inf"]
+    profile = _export_rows(client, "indicators:reports:country", {"iso3": "KAZ"})
+    assert list(profile[0]) == [
+        *ASSESS_COLUMNS,
+        "sheet_id",
+        "sheet_version",
+        "release_id",
+        "agency",
+    ]
+    never = [r for r in profile if r["indicator"] == "3.2.2" and r["source"] == "national"]
+    assert never and {r["t_star"] for r in never} == {"inf"}
+    assert {r["country"] for r in profile} == {"KAZ"}
+    reached = [r for r in profile if r["indicator"] == "3.2.1" and r["source"] == "national"]
+    assert reached and all(r["t_star"] != "inf" for r in reached)
 
 
 def _grow(world, extra_countries: int, extra_indicators: int):  # type: ignore[no-untyped-def]
