@@ -232,3 +232,92 @@ def test_submit_and_accept_send_mail_in_each_recipients_language(sheet_world, ro
     assert sheet_event_notify_send(event_id=accepted.pk) == 1
     assert mail.outbox[0].to == [coord.email] and "Kazakhstan submitted" in mail.outbox[0].subject
     assert mail.outbox[1].to == [fp.email] and "fue aceptada" in mail.outbox[1].subject
+
+
+def _grid_draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    sheet.refresh_from_db()
+    by_key = {(o.area_id, o.disaggregation, o.year): o for o in sheet.observations.all()}
+    return sheet, fp, by_key
+
+
+def test_grid_stores_the_good_cells_and_names_the_refused_ones(sheet_world, round_2026):
+    sheet, fp, by_key = _grid_draft(sheet_world, round_2026)
+    total_2015, total_2020 = by_key[(None, "", 2015)], by_key[(None, "", 2020)]
+    female = by_key[(None, "SEX=F", 2020)]
+    result = services.observations_update(
+        sheet=sheet,
+        user=fp,
+        changes={
+            total_2015.pk: (Decimal("14.2"), ""),
+            total_2020.pk: (Decimal("1e30"), ""),
+            female.pk: (None, ""),
+            999999: (Decimal("1"), ""),
+        },
+        expected_lock_version=sheet.lock_version,
+    )
+    assert (result.changed, result.deleted) == (1, 0)
+    assert set(result.refused) == {total_2020.pk, female.pk, 999999}
+    assert "too large" in result.refused[total_2020.pk]
+    assert "reason" in result.refused[female.pk]
+    values = dict(sheet.observations.values_list("pk", "value"))
+    assert values[total_2015.pk] == Decimal("14.2")
+    assert values[total_2020.pk] == Decimal("10.2") and female.pk in values
+
+
+def test_grid_deletes_a_value_with_its_reason_in_the_history(sheet_world, round_2026):
+    first, fp, by_key = _grid_draft(sheet_world, round_2026)
+    coord = sheet_world.users["coordinator"]
+    services.datasheet_submit(sheet=first, user=fp)
+    published = by_key[(None, "SEX=F", 2020)]
+    services.datasheet_accept(
+        sheet=first, user=coord, value_comments={published.pk: "Check the female rate"}
+    )
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    female = sheet.observations.get(area=None, disaggregation="SEX=F", year=2020)
+    result = services.observations_update(
+        sheet=sheet,
+        user=fp,
+        changes={female.pk: (None, "")},
+        expected_lock_version=sheet.lock_version,
+        delete_reason="Not published by the NSO",
+    )
+    assert (result.changed, result.deleted, result.refused) == (0, 1, {})
+    assert not sheet.observations.filter(pk=female.pk).exists()
+    event = sheet.events.get(kind="edited")
+    assert event.details["deleted"] is True and event.comment == "Not published by the NSO"
+    assert event.details["old_value"] == "9.1"
+    history = selectors.value_history(user=fp, observation=published)
+    # the copy in version 2 kept its provenance, then was deleted there
+    assert [(entry.kind, entry.version) for entry in history] == [
+        ("entered", 1),
+        ("comment", 1),
+        ("deleted", 2),
+    ]
+    deleted = history[-1]
+    assert (deleted.kind, deleted.text, deleted.value) == (
+        "deleted",
+        "Not published by the NSO",
+        "9.1",
+    )
+
+
+def test_a_stale_grid_save_stores_nothing(sheet_world, round_2026):
+    from tests.indicators.conftest import db_snapshot
+
+    sheet, fp, by_key = _grid_draft(sheet_world, round_2026)
+    before = db_snapshot()
+    with pytest.raises(services.StaleSheetError):
+        services.observations_update(
+            sheet=sheet,
+            user=fp,
+            changes={by_key[(None, "", 2015)].pk: (None, "")},
+            expected_lock_version=sheet.lock_version - 1,
+            delete_reason="gone",
+        )
+    assert db_snapshot() == before
