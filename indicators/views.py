@@ -179,7 +179,8 @@ def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
             _("%(value)s was not saved: %(reason)s.")
             % {"value": labels.get(obs_id, _("a value not in this sheet")), "reason": reason},
         )
-    messages.success(request, _("%(count)s values saved.") % {"count": result.changed})
+    if result.changed or not (result.deleted or refused or result.refused):
+        messages.success(request, _("%(count)s values saved.") % {"count": result.changed})
     if result.deleted:
         messages.success(request, _("%(count)s values deleted.") % {"count": result.deleted})
     return redirect(_next_url(request, sheet))
