@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field, Max
+from django.db.models import F, Field, Max, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from indicators import permissions
-from indicators.imports.types import Problem
+from indicators.imports.types import ParseResult, Problem
 from indicators.models import (
     DataSheet,
     Observation,
@@ -324,16 +324,21 @@ def datasheet_import_preview(
                 )
             )
         with default_storage.open(f"{folder}/{safe}", "rb") as handle:
-            result = parse_upload(
-                original,
-                handle.read(),
-                fmt,
-                indicator=indicator,
-                max_bytes=max_bytes or settings.PORTAL_MAX_UPLOAD_BYTES,
-            )
+            data = handle.read()
+        result = parse_upload(
+            original,
+            data,
+            fmt,
+            indicator=indicator,
+            max_bytes=max_bytes or settings.PORTAL_MAX_UPLOAD_BYTES,
+        )
         preview.formats.add(result.format)
         preview.problems.extend(result.problems)
         preview.skipped_blank += result.skipped_blank
+        foreign = _other_country_problem(original, data, result, sheet.country)
+        if foreign is not None:  # its rows would only repeat "unknown area" row by row
+            preview.problems.append(foreign)
+            continue
         parsed_rows.extend(result.rows)
     mapped = RowMapper(country=sheet.country).map_rows(parsed_rows)
     preview.problems.extend(mapped.problems)
@@ -360,6 +365,56 @@ def datasheet_import_preview(
     factors = dict(Indicator.objects.filter(pk__in=covered).values_list("pk", "outlier_factor"))
     preview.outliers = _outliers(mapped.candidates, _accepted_values(sheet), factors)
     return preview
+
+
+def _other_country_problem(
+    name: str, data: bytes, result: ParseResult, country: Country
+) -> Problem | None:
+    """A file made for another country: the template's "Country:" line, a geography column
+    (REF_AREA, GeoCode, GeoAreaCode, ...) or the rows' area naming a country other than the
+    sheet's. Subnational areas of the sheet's country are not countries."""
+    from indicators.imports.country import declared_countries
+    from indicators.models import AreaCodeMapping
+
+    own_areas = set(country.areas.values_list("code", flat=True)) | set(
+        AreaCodeMapping.objects.filter(country=country).values_list("code", flat=True)
+    )
+    named = declared_countries(data, result.format) + [
+        ("REF_AREA", area) for area in sorted({row.area for row in result.rows}) if area
+    ]
+    for where, what in named:
+        if what in own_areas:
+            continue
+        found = country_named(what)
+        if found is not None and found.pk != country.pk:
+            return Problem(
+                name,
+                None,
+                where,
+                what,
+                _(
+                    "This file is for %(found)s, not %(country)s: upload it into the data "
+                    "sheet of %(found)s, or correct the file."
+                )
+                % {"found": found.name, "country": country.name},
+            )
+    return None
+
+
+def country_named(text: str) -> Country | None:
+    """The country a file names by ISO 3166 alpha-3 or alpha-2 code, M49 code, or name."""
+    text = text.strip()
+    if not text:
+        return None
+    query = (
+        Q(iso3__iexact=text)
+        | Q(iso2__iexact=text)
+        | Q(name_en__iexact=text)
+        | Q(name_es__iexact=text)
+    )
+    if text.isdigit() and len(text) <= 3:
+        query |= Q(m49=text.zfill(3))
+    return Country.objects.filter(query).first()
 
 
 def datasheet_import_apply(

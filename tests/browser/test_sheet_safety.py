@@ -123,3 +123,19 @@ def test_agency_dashboard_lists_its_open_cases(page, sheet_world):
     page.get_by_role("link", name=f"Open discrepancy case: {sheet_world.country_a.name}").click()
     page.wait_for_url(f"**/cases/{case.pk}/")
     screenshot(page, "agency-dashboard-case")
+
+
+def test_a_template_made_for_another_country_is_refused_naming_it(page, draft, tmp_path):
+    from tests.indicators.test_sheets import _kyrgyz_template
+
+    path = tmp_path / "kgz.xlsx"
+    path.write_bytes(_kyrgyz_template())
+    before = db_snapshot()
+    login(page, "fp.a@example.org", TEST_PASSWORD)
+    page.goto(f"/data/sheets/{draft.pk}/")
+    _upload(page, path)
+    problems = page.locator("table.problems").inner_text()
+    assert "This file is for Kyrgyzstan, not Kazakhstan" in problems
+    assert page.get_by_role("button", name="Store these values in the draft").count() == 0
+    screenshot(page, "datasheet-other-country")
+    assert db_snapshot() == before

@@ -1,6 +1,7 @@
 """The data-sheet lifecycle through the services: import with preview, submit, return, accept, correct."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from indicators import selectors, services
 from indicators.models import DataSheet, Observation, SheetEvent
 from tests.indicators.conftest import PORTAL_CSV
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _import(sheet, user, files, **kwargs):
@@ -321,3 +324,79 @@ def test_a_stale_grid_save_stores_nothing(sheet_world, round_2026):
             delete_reason="gone",
         )
     assert db_snapshot() == before
+
+
+def _kyrgyz_template() -> bytes:
+    import io
+
+    from indicators.imports import write_template
+
+    buffer = io.BytesIO()
+    rows = [
+        {"indicator": "3.2.1", "year": 2020, "value": 17.5, "unit": "PER_1000_LIVE_BIRTHS"},
+    ]
+    write_template(buffer, rows, country_name="Kyrgyzstan", round_name="2026", indicators=[])
+    return buffer.getvalue()
+
+
+OTHER_COUNTRY_FILES = {
+    "template": ("kgz.xlsx", _kyrgyz_template, "Country:", "Kyrgyzstan"),
+    "sdmx": (
+        "3.2.1.xml",
+        lambda: (ROOT / "data" / "kyrgyzstan-sdmx" / "data" / "3.2.1.xml").read_bytes(),
+        "REF_AREA",
+        "KG",
+    ),
+    "opensdg-ref-area": (
+        "indicator_3-2-1.csv",
+        lambda: b"Year,UNIT_MEASURE,SEX,REF_AREA,Value\n2020,PER_1000_LIVE_BIRTHS,_T,KG,17.5\n",
+        "REF_AREA",
+        "KG",
+    ),
+    "opensdg-geocode": (
+        "indicator_3-2-1.csv",
+        lambda: b"Year,UNIT_MEASURE,SEX,GeoCode,Value\n2020,PER_1000_LIVE_BIRTHS,_T,417,17.5\n",
+        "GEOCODE",
+        "417",
+    ),
+    "sdg-csv": (
+        "sdg.csv",
+        lambda: (
+            b"indicator,year,value,unit,GeoAreaCode\n3.2.1,2020,17.5,PER_1000_LIVE_BIRTHS,417\n"
+        ),
+        "GEOAREACODE",
+        "417",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_COUNTRY_FILES))
+def test_a_file_made_for_another_country_is_refused_naming_it(sheet_world, round_2026, kind):
+    from tests.indicators.conftest import db_snapshot
+
+    name, make, column, value = OTHER_COUNTRY_FILES[kind]
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    before = db_snapshot()
+    token, preview = _import(sheet, fp, [(name, make())])
+    foreign = [p for p in preview.problems if "This file is for" in str(p.reason)]
+    assert len(foreign) == 1, [str(p.reason) for p in preview.problems]
+    assert (foreign[0].column, foreign[0].value) == (column, value)
+    assert "This file is for Kyrgyzstan, not Kazakhstan" in str(foreign[0].reason)
+    with pytest.raises(ValidationError):
+        services.datasheet_import_apply(
+            sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+        )
+    assert db_snapshot() == before
+
+
+def test_own_country_codes_and_areas_are_not_refused(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    own = (
+        b"Year,UNIT_MEASURE,SEX,REF_AREA,GeoCode,Value\n"
+        b"2020,PER_1000_LIVE_BIRTHS,_T,KAZ,398,10.2\n"
+        b"2020,PER_1000_LIVE_BIRTHS,_T,KZAKM,398,9.5\n"
+    )
+    _token, preview = _import(sheet, fp, [("indicator_3-2-1.csv", own)])
+    assert preview.ok, [str(p.reason) for p in preview.problems]
