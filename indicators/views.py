@@ -274,7 +274,7 @@ def _render_preview(
     ]
     labels = selectors.describe_keys(keys)
     progress = (
-        whatif.progress_preview(sheet=sheet, candidates=preview.candidates)
+        whatif.progress_preview(sheet=sheet, candidates=preview.candidates, mode=preview.mode)
         if preview.ok and preview.candidates
         else None
     )
