@@ -139,3 +139,17 @@ def test_a_template_made_for_another_country_is_refused_naming_it(page, draft, t
     assert page.get_by_role("button", name="Store these values in the draft").count() == 0
     screenshot(page, "datasheet-other-country")
     assert db_snapshot() == before
+
+
+def test_reuploading_credits_only_the_changed_value_to_the_new_file(page, draft, tmp_path):
+    second = tmp_path / "second.csv"
+    second.write_text(PORTAL_CSV.replace("2015,14.6", "2015,14.4"), encoding="utf-8")
+    login(page, "fp.a@example.org", TEST_PASSWORD)
+    page.goto(f"/data/sheets/{draft.pk}/")
+    _upload(page, second)
+    page.get_by_role("button", name="Store these values in the draft").click()
+    assert "0 added, 1 changed, 0 removed" in page.locator(".messages").inner_text()
+    entered = page.locator("table.value-grid tbody tr").all_inner_texts()
+    assert sum("second.csv" in row for row in entered) == 1
+    assert sum("kaz.csv" in row for row in entered) == 3
+    assert "second.csv:2" in next(row for row in entered if "2015" in row)
