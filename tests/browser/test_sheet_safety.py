@@ -22,6 +22,7 @@ def _upload(page, path, mode_label=None):  # type: ignore[no-untyped-def]
     page.get_by_label("Files").set_input_files(str(path))
     if mode_label:
         page.get_by_label(mode_label).check()
+        screenshot(page, "datasheet-upload-mode")
     page.get_by_role("button", name="Check the files").click()
 
 
