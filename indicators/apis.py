@@ -185,6 +185,14 @@ class UploadInput(serializers.Serializer):
     indicator = serializers.CharField(required=False, max_length=32)
     confirm_outliers = serializers.BooleanField(required=False, default=False)
     lock_version = serializers.IntegerField(required=False)
+    mode = serializers.ChoiceField(
+        choices=list(services.IMPORT_MODES),
+        required=False,
+        default=services.MERGE,
+        help_text="merge: only the rows in the files change, nothing is removed; replace: the "
+        "indicators in the files are replaced (removals need confirm_removals=true).",
+    )
+    confirm_removals = serializers.BooleanField(required=False, default=False)
 
 
 class SheetUploadApi(APIView):
@@ -206,7 +214,14 @@ class SheetUploadApi(APIView):
             raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
         fields = {
             key: request.data.get(key)
-            for key in ("format", "indicator", "confirm_outliers", "lock_version")
+            for key in (
+                "format",
+                "indicator",
+                "confirm_outliers",
+                "lock_version",
+                "mode",
+                "confirm_removals",
+            )
         }
         fields = {key: value for key, value in fields.items() if value is not None}
         data = UploadInput(data={**fields, "files": request.FILES.getlist("files")})
@@ -226,8 +241,9 @@ class SheetUploadApi(APIView):
             sheet=sheet, user=user, files=[(f.name, f.read()) for f in files]
         )  # type: ignore[arg-type]
         fmt, indicator = data.validated_data.get("format"), data.validated_data.get("indicator")
+        mode = data.validated_data["mode"]
         preview = services.datasheet_import_preview(
-            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator
+            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator, mode=mode
         )  # type: ignore[arg-type]
         if not preview.ok:
             return Response(
@@ -244,6 +260,24 @@ class SheetUploadApi(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if preview.removed and not data.validated_data["confirm_removals"]:
+            return Response(
+                {
+                    "errors": [
+                        {
+                            "field": "confirm_removals",
+                            "message": _(
+                                "This upload would remove %(count)s values from the sheet: "
+                                "send confirm_removals=true to remove them. Nothing was stored."
+                            )
+                            % {"count": len(preview.removed)},
+                            "code": "removals_not_confirmed",
+                        }
+                    ],
+                    "removed": services.removal_labels(preview),
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         lock_version = data.validated_data.get("lock_version", sheet.lock_version)
         services.datasheet_import_apply(
             sheet=sheet,
@@ -254,6 +288,8 @@ class SheetUploadApi(APIView):
             fmt=fmt,
             indicator=indicator,
             preview=preview,
+            mode=mode,
+            confirm_removals=data.validated_data["confirm_removals"],
         )
         sheet.refresh_from_db()
         return Response(

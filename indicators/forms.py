@@ -27,9 +27,28 @@ FORMAT_CHOICES = [
 ]
 
 
+MODE_CHOICES = [
+    ("merge", _("Merge: only the values you send change; nothing is removed")),
+    (
+        "replace",
+        _(
+            "Replace: the indicators you send are replaced; their values you do not send are "
+            "removed (you confirm the list first)"
+        ),
+    ),
+]
+
+
 class UploadForm(forms.Form):
     data_files = MultipleFileField(
         label=_("Files"), help_text=_("One or several files; each at most the upload limit.")
+    )
+    mode = forms.ChoiceField(
+        label=_("How the upload meets the sheet's values"),
+        choices=MODE_CHOICES,
+        initial="merge",
+        required=False,
+        widget=forms.RadioSelect,
     )
     format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, required=False)
     indicator = forms.CharField(
@@ -56,15 +75,25 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Send at most 100 files at once."))
         return files
 
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or "merge"
+
 
 class ConfirmImportForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     format = forms.CharField(widget=forms.HiddenInput, required=False)
     indicator = forms.CharField(widget=forms.HiddenInput, required=False)
+    mode = forms.ChoiceField(choices=MODE_CHOICES, widget=forms.HiddenInput, required=False)
     confirm_outliers = forms.BooleanField(
         label=_("I checked the values flagged as large changes: they are correct."), required=False
     )
+    confirm_removals = forms.BooleanField(
+        label=_("Remove the values listed above from the sheet."), required=False
+    )
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or "merge"
 
 
 class ReviewForm(forms.Form):

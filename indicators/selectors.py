@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from indicators import permissions
 from indicators.models import DataSheet, Indicator, Observation, ReportingRound
-from portal.models import Country, SubnationalArea, User
+from portal.models import Agency, Country, SubnationalArea, User
 from portal.selectors import AttentionItem
 
 
@@ -153,6 +155,111 @@ def describe_keys(
     return labels
 
 
+@dataclass
+class HistoryEntry:
+    """One line of a value's history: when, who, which version, what happened."""
+
+    at: datetime
+    who: User | None
+    version: int
+    kind: str  # entered | edited | deleted | comment
+    text: str
+    value: str = ""
+
+
+def value_history(*, user: User, observation: Observation) -> list[HistoryEntry]:
+    """Everything that happened to one value (its indicator, area, disaggregation and year)
+    in every version of its sheet the user may see: where each version's value came from, the
+    grid edits and deletions with their reasons, and the review comments on it."""
+    from indicators.models import SheetEvent, ValueComment
+
+    sheet = observation.sheet
+    versions = {
+        s.pk: s.version
+        for s in sheets_visible_to(user=user, country=sheet.country).filter(round=sheet.round)
+    }
+    key = {
+        "indicator": observation.indicator_id,
+        "area": observation.area_id,
+        "disaggregation": observation.disaggregation,
+        "year": observation.year,
+    }
+    entries = []
+    for obs in Observation.objects.filter(sheet_id__in=versions, **key).select_related(
+        "upload", "entered_by"
+    ):
+        source = (
+            _("from %(file)s, row %(row)s")
+            % {"file": obs.upload.original_name, "row": obs.source_row}
+            if obs.upload
+            else _("typed in the grid")
+        )
+        entries.append(
+            HistoryEntry(
+                obs.entered_at,
+                obs.entered_by,
+                versions[obs.sheet_id],
+                "entered",
+                source,
+                str(obs.value.normalize()),
+            )
+        )
+    events = SheetEvent.objects.filter(
+        sheet_id__in=versions,
+        kind=SheetEvent.Kind.EDITED,
+        details__indicator=observation.indicator.code,
+        details__year=observation.year,
+        details__disaggregation=observation.disaggregation,
+    ).select_related("actor")
+    for event in events:
+        if event.details.get("area") != observation.area_id:
+            continue
+        deleted = bool(event.details.get("deleted"))
+        entries.append(
+            HistoryEntry(
+                event.at,
+                event.actor,
+                versions[event.sheet_id],
+                "deleted" if deleted else "edited",
+                event.comment
+                if deleted
+                else f"{_dec(event.details.get('old_value'))} → {_dec(event.details.get('new_value'))}",
+                _dec(event.details.get("old_value")),
+            )
+        )
+    comments = ValueComment.objects.filter(
+        sheet_id__in=versions, **{f"observation__{name}": value for name, value in key.items()}
+    ).select_related("author")
+    for comment in comments:
+        entries.append(
+            HistoryEntry(
+                comment.created_at,
+                comment.author,
+                versions[comment.sheet_id],
+                "comment",
+                comment.text,
+            )
+        )
+    return sorted(entries, key=lambda entry: (entry.at, entry.version))
+
+
+def _dec(raw: object) -> str:
+    try:
+        return str(Decimal(str(raw)).normalize())
+    except (ArithmeticError, ValueError):
+        return str(raw or "")
+
+
+def observation_labels(*, sheet: DataSheet, ids: list[int]) -> dict[int, str]:
+    """Observation id -> its label as the sheet page shows it; ids not in the sheet are left out."""
+    rows = sheet.observations.filter(pk__in=ids).values_list(
+        "pk", "indicator_id", "area_id", "disaggregation", "year"
+    )
+    keys = {pk: (i, a, d, y) for pk, i, a, d, y in rows}
+    labels = describe_keys(list(keys.values()))
+    return {pk: labels[key] for pk, key in keys.items()}
+
+
 def attention_items(*, user: User) -> list[AttentionItem]:
     """Dashboard lines: a focal point's drafts and returned sheets; the coordinator's review queue."""
     items: list[AttentionItem] = []
@@ -174,6 +281,9 @@ def attention_items(*, user: User) -> list[AttentionItem]:
                 )
             )
         return items
+    agency = user.agency
+    if agency is not None and permissions.can_load_international(user, agency):
+        items.extend(_agency_case_items(agency))
     country = user.country
     if country is None or not permissions.can_edit_country_sheets(user, country):
         return items
@@ -203,6 +313,31 @@ def attention_items(*, user: User) -> list[AttentionItem]:
             )
         )
     return items
+
+
+def _agency_case_items(agency: Agency) -> list[AttentionItem]:
+    """The agency's open discrepancy cases, oldest first: each waits for the agency's word."""
+    from indicators.models import DiscrepancyCase
+
+    cases = (
+        DiscrepancyCase.objects.filter(agency=agency, status=DiscrepancyCase.Status.OPEN)
+        .select_related("country", "indicator")
+        .order_by("opened_at", "pk")
+    )
+    return [
+        AttentionItem(
+            _("Open discrepancy case: %(country)s, %(indicator)s %(series)s")
+            % {
+                "country": case.country.name,
+                "indicator": case.indicator.code,
+                "series": case.series or _("total"),
+            },
+            reverse("indicators:reports:case_detail", args=[case.pk]),
+            detail=_("opened %(date)s") % {"date": formats.date_format(case.opened_at)},
+            level="warning",
+        )
+        for case in cases
+    ]
 
 
 def pending_work(*, sheet: DataSheet) -> bool:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("sheets/new/", views.sheet_create, name="sheet_create"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet_detail"),
     path("sheets/<int:pk>/grid/", views.sheet_grid_save, name="sheet_grid_save"),
+    path(
+        "sheets/<int:pk>/values/<int:observation>/history/",
+        views.value_history,
+        name="value_history",
+    ),
     path("sheets/<int:pk>/upload/", views.sheet_upload, name="sheet_upload"),
     path(
         "sheets/<int:pk>/upload/confirm/", views.sheet_import_confirm, name="sheet_import_confirm"

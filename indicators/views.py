@@ -133,47 +133,84 @@ def sheet_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def value_history(request: AuthedRequest, pk: int, observation: int) -> HttpResponse:
+    """One value's history across the versions of its sheet: sources, edits, deletions, comments."""
+    sheet = _visible_sheet(request, pk)
+    obs = get_object_or_404(
+        sheet.observations.select_related("indicator", "area", "sheet__country"), pk=observation
+    )
+    label = selectors.observation_labels(sheet=sheet, ids=[obs.pk])[obs.pk]
+    entries = selectors.value_history(user=request.user, observation=obs)
+    return render(
+        request,
+        "indicators/value_history.html",
+        {"sheet": sheet, "observation": obs, "label": label, "entries": entries},
+    )
+
+
+@login_required
 @require_POST
 def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Store the grid's corrections: a bad cell is named (indicator, area, disaggregation,
+    year, as on the page) and left out; the other cells of the same save are stored. An emptied
+    value is deleted, with the reason given for deletions."""
     sheet = _visible_sheet(request, pk)
     if not permissions.can_edit_country_sheets(request.user, sheet.country):
         raise PermissionDenied
-    changes: dict[int, tuple[Decimal, str]] = {}
-    problems = []
-    for key, raw in request.POST.items():
-        if not key.startswith("value-"):
-            continue
-        try:
-            obs_id = int(key.removeprefix("value-"))
-            value = Decimal(str(raw).strip().replace(",", "."))
-            if not value.is_finite():
-                raise InvalidOperation
-        except (ValueError, InvalidOperation):
-            problems.append(
-                _("“%(value)s” is not a number (row %(row)s).")
-                % {"value": raw[:40], "row": key.removeprefix("value-")}
-            )
-            continue
-        changes[obs_id] = (value, request.POST.get(f"footnote-{obs_id}", "")[:2000])
-    if problems:
-        for problem in problems:
-            messages.error(request, problem)
-        return redirect(_next_url(request, sheet))
+    changes, refused = _grid_changes(request)
+    labels = selectors.observation_labels(sheet=sheet, ids=[*changes, *refused])
+    lock_version = _int_or_none(request.POST.get("lock_version"))
     try:
-        lock_version = int(request.POST.get("lock_version", "-1"))
-        changed = services.observations_update(
+        result = services.observations_update(
             sheet=sheet,
             user=request.user,
             changes=changes,
-            expected_lock_version=lock_version,
+            expected_lock_version=-1 if lock_version is None else lock_version,
             address=_address(request),
+            delete_reason=request.POST.get("delete_reason", "")[:2000],
         )
     except ValidationError as error:
         for message in _error_messages(error):
             messages.error(request, message)
         return redirect(_next_url(request, sheet))
-    messages.success(request, _("%(count)s values saved.") % {"count": changed})
+    for obs_id, reason in {**refused, **result.refused}.items():
+        messages.error(
+            request,
+            _("%(value)s was not saved: %(reason)s.")
+            % {"value": labels.get(obs_id, _("a value not in this sheet")), "reason": reason},
+        )
+    if result.changed or not (result.deleted or refused or result.refused):
+        messages.success(request, _("%(count)s values saved.") % {"count": result.changed})
+    if result.deleted:
+        messages.success(request, _("%(count)s values deleted.") % {"count": result.deleted})
     return redirect(_next_url(request, sheet))
+
+
+def _grid_changes(
+    request: AuthedRequest,
+) -> tuple[dict[int, tuple[Decimal | None, str]], dict[int, str]]:
+    """The grid's cells: observation id -> (value or None to delete, footnote), and the cells
+    that are not numbers, with the reason."""
+    changes: dict[int, tuple[Decimal | None, str]] = {}
+    refused: dict[int, str] = {}
+    for key, raw in request.POST.items():
+        suffix = key.removeprefix("value-")
+        if not key.startswith("value-") or not suffix.isdigit():
+            continue
+        obs_id, text = int(suffix), str(raw).strip()
+        footnote = request.POST.get(f"footnote-{obs_id}", "")[:2000]
+        if not text:
+            changes[obs_id] = (None, footnote)
+            continue
+        try:
+            value = Decimal(text.replace(",", "."))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            refused[obs_id] = _("“%(value)s” is not a number") % {"value": text[:40]}
+            continue
+        changes[obs_id] = (value, footnote)
+    return changes, refused
 
 
 def _next_url(request: AuthedRequest, sheet: DataSheet) -> str:
@@ -209,8 +246,9 @@ def sheet_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     files = [(upload.name, upload.read()) for upload in form.cleaned_data["data_files"]]
     token = services.upload_stage(sheet=sheet, user=request.user, files=files)
     fmt, indicator = form.cleaned_data["format"] or None, form.cleaned_data["indicator"] or None
+    mode = form.cleaned_data["mode"]
     preview = services.datasheet_import_preview(
-        sheet=sheet, user=request.user, token=token, fmt=fmt, indicator=indicator
+        sheet=sheet, user=request.user, token=token, fmt=fmt, indicator=indicator, mode=mode
     )
     confirm = ConfirmImportForm(
         initial={
@@ -218,6 +256,7 @@ def sheet_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             "lock_version": sheet.lock_version,
             "format": fmt or "",
             "indicator": indicator or "",
+            "mode": mode,
         }
     )
     return _render_preview(request, sheet, preview, confirm, status=200 if preview.ok else 400)
@@ -235,7 +274,7 @@ def _render_preview(
     ]
     labels = selectors.describe_keys(keys)
     progress = (
-        whatif.progress_preview(sheet=sheet, candidates=preview.candidates)
+        whatif.progress_preview(sheet=sheet, candidates=preview.candidates, mode=preview.mode)
         if preview.ok and preview.candidates
         else None
     )
@@ -282,6 +321,8 @@ def sheet_import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             fmt=data["format"] or None,
             indicator=data["indicator"] or None,
             address=_address(request),
+            mode=data["mode"],
+            confirm_removals=data["confirm_removals"],
         )
     except ValidationError as error:
         for message in _error_messages(error):
@@ -293,6 +334,7 @@ def sheet_import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
                 token=data["token"],
                 fmt=data["format"] or None,
                 indicator=data["indicator"] or None,
+                mode=data["mode"],
             )
         except ValidationError:
             return redirect("indicators:sheet_upload", pk=sheet.pk)

@@ -7,8 +7,9 @@ with the upload is accepted, and lists every series whose category would change.
 
 "Now" is what a run reads today (``selectors.inputs_snapshot``: the current accepted sheet
 of each round, the newest round per indicator). "After" replaces, for every indicator the
-upload covers, those values with the upload's national totals, because an import replaces
-the indicators it covers (values of a covered indicator missing from the files are removed).
+upload covers, those values with the upload's national totals when the upload replaces the
+indicators it covers (values of a covered indicator missing from the files are removed); when
+it merges (the default), only the years and series the upload carries change.
 When a newer round than the sheet's already reports an indicator, that round keeps providing
 it (as in a run), so nothing changes for it. Subnational rows are not assessed (as in a run).
 """
@@ -60,8 +61,14 @@ def _categories(
     }
 
 
-def progress_preview(*, sheet: DataSheet, candidates: Iterable[Candidate]) -> ProgressPreview:
-    """Category changes of ``sheet``'s country if ``candidates`` were stored and accepted."""
+def progress_preview(
+    *, sheet: DataSheet, candidates: Iterable[Candidate], mode: str = "replace"
+) -> ProgressPreview:
+    """Category changes of ``sheet``'s country if ``candidates`` were stored and accepted.
+
+    ``mode`` is the upload's: ``replace`` drops the covered indicators' other values,
+    ``merge`` keeps them and overwrites only the years and series the upload carries.
+    """
     candidates = list(candidates)
     codes_by_id = dict(
         Indicator.objects.filter(pk__in={c.indicator_id for c in candidates}).values_list(
@@ -104,7 +111,18 @@ def progress_preview(*, sheet: DataSheet, candidates: Iterable[Candidate]) -> Pr
         ],
         columns=selectors.OBS_COLUMNS,
     )
-    kept = before[~before["indicator"].isin(replaced)][selectors.OBS_COLUMNS]
+    kept = before[~before["indicator"].isin(replaced)]
+    if mode == "merge":
+        carried = set(zip(incoming["indicator"], incoming["series"], incoming["year"], strict=True))
+        covered = before[before["indicator"].isin(replaced)]
+        untouched = [
+            (indicator, series, int(year)) not in carried
+            for indicator, series, year in zip(
+                covered["indicator"], covered["series"], covered["year"], strict=True
+            )
+        ]
+        kept = pd.concat([kept, covered[untouched]], ignore_index=True)
+    kept = kept[selectors.OBS_COLUMNS]
     after = pd.concat([kept, incoming], ignore_index=True) if not incoming.empty else kept
     try:
         indicators = selectors.indicators_frame(codes)

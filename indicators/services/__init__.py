@@ -2,8 +2,13 @@
 
 from indicators.services.reference import indicators_load
 from indicators.services.sheets import (
+    IMPORT_MODES,
+    MERGE,
+    REPLACE,
     DiffLine,
+    GridResult,
     ImportPreview,
+    RemovalsNotConfirmed,
     StaleSheetError,
     datasheet_accept,
     datasheet_create,
@@ -12,12 +17,18 @@ from indicators.services.sheets import (
     datasheet_return,
     datasheet_submit,
     observations_update,
+    removal_labels,
     upload_stage,
 )
 
 __all__ = [
+    "IMPORT_MODES",
+    "MERGE",
+    "REPLACE",
     "DiffLine",
+    "GridResult",
     "ImportPreview",
+    "RemovalsNotConfirmed",
     "StaleSheetError",
     "datasheet_accept",
     "datasheet_create",
@@ -27,5 +38,6 @@ __all__ = [
     "datasheet_submit",
     "indicators_load",
     "observations_update",
+    "removal_labels",
     "upload_stage",
 ]

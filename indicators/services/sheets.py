@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field, Max
+from django.db.models import F, Field, Max, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from indicators import permissions
-from indicators.imports.types import Problem
+from indicators.imports.types import ParseResult, Problem
 from indicators.models import (
     DataSheet,
     Observation,
@@ -36,9 +36,28 @@ from portal.models import Country, User
 Key = tuple[int, int | None, str, int]
 STAGING_SALT = "indicators.staged-upload"
 
+#: How an upload meets the values already in the sheet: `merge` changes only the rows in the
+#: files; `replace` also removes the values of the files' indicators that the files lack.
+MERGE, REPLACE = "merge", "replace"
+IMPORT_MODES = (MERGE, REPLACE)
+
 
 class StaleSheetError(ValidationError):
     """Someone else changed the sheet since this form was opened."""
+
+
+class RemovalsNotConfirmed(ValidationError):
+    """A `replace` upload would remove values and nobody confirmed it; `labels` names them."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        super().__init__(
+            _(
+                "This upload would remove %(count)s values from the sheet; confirm the removals "
+                "first. Nothing was stored."
+            )
+            % {"count": len(labels)}
+        )
 
 
 def _stale() -> StaleSheetError:
@@ -171,6 +190,7 @@ class ImportPreview:
 
     token: str
     files: list[str]
+    mode: str = "merge"
     problems: list[Problem] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     added: list[DiffLine] = field(default_factory=list)
@@ -223,6 +243,30 @@ def _current_values(sheet: DataSheet) -> dict[Key, Decimal]:
     return {(i, a, d, y): v for i, a, d, y, v in rows}
 
 
+#: What an upload may change in a stored value; the rest of a row is its key and provenance.
+_CONTENT = ("value", "unit", "nature", "operation_id", "source", "footnote")
+
+
+@dataclass(frozen=True)
+class _Stored:
+    pk: int
+    value: Decimal
+    content: tuple
+
+    def differs_from(self, candidate: Candidate) -> bool:
+        return self.content != tuple(getattr(candidate, name) for name in _CONTENT)
+
+
+def _stored_rows(sheet: DataSheet, indicator_ids: set[int]) -> dict[Key, _Stored]:
+    """The sheet's values of these indicators by key, with what an upload could change."""
+    rows = sheet.observations.filter(indicator_id__in=indicator_ids).values_list(
+        "pk", "indicator_id", "area_id", "disaggregation", "year", *_CONTENT
+    )
+    return {
+        (i, a, d, y): _Stored(pk, content[0], tuple(content)) for pk, i, a, d, y, *content in rows
+    }
+
+
 def _accepted_values(sheet: DataSheet) -> dict[Key, Decimal]:
     current = DataSheet.objects.filter(
         country=sheet.country, round=sheet.round, is_current=True
@@ -253,15 +297,24 @@ def datasheet_import_preview(
     fmt: str | None = None,
     indicator: str | None = None,
     max_bytes: int | None = None,
+    mode: str = MERGE,
 ) -> ImportPreview:
-    """Parse, map and validate the staged files and compare them with the sheet; store nothing."""
+    """Parse, map and validate the staged files and compare them with the sheet; store nothing.
+
+    In `merge` mode nothing is removed; in `replace` mode `removed` lists the values of the
+    files' indicators that the files do not carry.
+    """
     from django.conf import settings
 
     from indicators.imports import parse_upload
     from indicators.models import Indicator
 
+    if mode not in IMPORT_MODES:
+        raise ValidationError(
+            _("Unknown upload mode %(mode)s: choose merge or replace.") % {"mode": mode}
+        )
     folder, names = _staged(token, sheet=sheet, user=user)
-    preview = ImportPreview(token=token, files=[original for _safe, original in names])
+    preview = ImportPreview(token=token, files=[original for _safe, original in names], mode=mode)
     parsed_rows = []
     for safe, original in names:
         if not default_storage.exists(f"{folder}/{safe}"):
@@ -271,38 +324,97 @@ def datasheet_import_preview(
                 )
             )
         with default_storage.open(f"{folder}/{safe}", "rb") as handle:
-            result = parse_upload(
-                original,
-                handle.read(),
-                fmt,
-                indicator=indicator,
-                max_bytes=max_bytes or settings.PORTAL_MAX_UPLOAD_BYTES,
-            )
+            data = handle.read()
+        result = parse_upload(
+            original,
+            data,
+            fmt,
+            indicator=indicator,
+            max_bytes=max_bytes or settings.PORTAL_MAX_UPLOAD_BYTES,
+        )
         preview.formats.add(result.format)
         preview.problems.extend(result.problems)
         preview.skipped_blank += result.skipped_blank
+        foreign = _other_country_problem(original, data, result, sheet.country)
+        if foreign is not None:  # its rows would only repeat "unknown area" row by row
+            preview.problems.append(foreign)
+            continue
         parsed_rows.extend(result.rows)
     mapped = RowMapper(country=sheet.country).map_rows(parsed_rows)
     preview.problems.extend(mapped.problems)
     preview.candidates = mapped.candidates
     preview.not_tracked = mapped.not_tracked
     preview.unknown_sources = mapped.unknown_sources
-    current = _current_values(sheet)
     covered = {candidate.indicator_id for candidate in mapped.candidates}
-    incoming = {candidate.key: candidate.value for candidate in mapped.candidates}
-    for key, value in incoming.items():
-        if key not in current:
-            preview.added.append(DiffLine(key, None, value))
-        elif current[key] != value:
-            preview.changed.append(DiffLine(key, current[key], value))
+    current = _stored_rows(sheet, covered)
+    for candidate in mapped.candidates:
+        stored = current.get(candidate.key)
+        if stored is None:
+            preview.added.append(DiffLine(candidate.key, None, candidate.value))
+        elif stored.differs_from(candidate):
+            preview.changed.append(DiffLine(candidate.key, stored.value, candidate.value))
         else:
             preview.unchanged += 1
-    preview.removed = [
-        DiffLine(k, v, None) for k, v in current.items() if k[0] in covered and k not in incoming
-    ]
+    if mode == REPLACE:
+        incoming = {candidate.key for candidate in mapped.candidates}
+        preview.removed = [
+            DiffLine(key, stored.value, None)
+            for key, stored in current.items()
+            if key not in incoming
+        ]
     factors = dict(Indicator.objects.filter(pk__in=covered).values_list("pk", "outlier_factor"))
     preview.outliers = _outliers(mapped.candidates, _accepted_values(sheet), factors)
     return preview
+
+
+def _other_country_problem(
+    name: str, data: bytes, result: ParseResult, country: Country
+) -> Problem | None:
+    """A file made for another country: the template's "Country:" line, a geography column
+    (REF_AREA, GeoCode, GeoAreaCode, ...) or the rows' area naming a country other than the
+    sheet's. Subnational areas of the sheet's country are not countries."""
+    from indicators.imports.country import declared_countries
+    from indicators.models import AreaCodeMapping
+
+    own_areas = set(country.areas.values_list("code", flat=True)) | set(
+        AreaCodeMapping.objects.filter(country=country).values_list("code", flat=True)
+    )
+    named = declared_countries(data, result.format) + [
+        ("REF_AREA", area) for area in sorted({row.area for row in result.rows}) if area
+    ]
+    for where, what in named:
+        if what in own_areas:
+            continue
+        found = country_named(what)
+        if found is not None and found.pk != country.pk:
+            return Problem(
+                name,
+                None,
+                where,
+                what,
+                _(
+                    "This file is for %(found)s, not %(country)s: upload it into the data "
+                    "sheet of %(found)s, or correct the file."
+                )
+                % {"found": found.name, "country": country.name},
+            )
+    return None
+
+
+def country_named(text: str) -> Country | None:
+    """The country a file names by ISO 3166 alpha-3 or alpha-2 code, M49 code, or name."""
+    text = text.strip()
+    if not text:
+        return None
+    query = (
+        Q(iso3__iexact=text)
+        | Q(iso2__iexact=text)
+        | Q(name_en__iexact=text)
+        | Q(name_es__iexact=text)
+    )
+    if text.isdigit() and len(text) <= 3:
+        query |= Q(m49=text.zfill(3))
+    return Country.objects.filter(query).first()
 
 
 def datasheet_import_apply(
@@ -316,19 +428,26 @@ def datasheet_import_apply(
     indicator: str | None = None,
     address: str | None = None,
     preview: ImportPreview | None = None,
+    mode: str = MERGE,
+    confirm_removals: bool = False,
 ) -> ImportPreview:
-    """Store the staged upload: its values replace the sheet's values for the indicators it covers.
+    """Store the staged upload: new values are added, differing ones changed, and in `replace`
+    mode the values of the files' indicators that the files lack are removed.
 
-    All or nothing: any problem, an unconfirmed outlier or a stale form raises ValidationError
-    and stores nothing. A caller that has just previewed this token in the same process may pass
-    that `preview` to avoid parsing the files twice; `expected_lock_version` still guarantees the
+    Only the values that are added or changed are credited to the new file; an unchanged value
+    keeps its provenance (file, row, who, when) and its review comments.
+
+    All or nothing: any problem, an unconfirmed outlier, unconfirmed removals
+    (`RemovalsNotConfirmed`, naming them) or a stale form raises ValidationError and stores
+    nothing. A caller that has just previewed this token in the same process may pass that
+    `preview` to avoid parsing the files twice; `expected_lock_version` still guarantees the
     sheet did not change in between.
     """
     if not permissions.can_edit_country_sheets(user, sheet.country):
         raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
-    if preview is None or preview.token != token:
+    if preview is None or preview.token != token or preview.mode != mode:
         preview = datasheet_import_preview(
-            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator
+            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator, mode=mode
         )
     if not preview.ok:
         raise ValidationError(_("The upload has problems; nothing was stored."))
@@ -336,6 +455,8 @@ def datasheet_import_apply(
         raise ValidationError(
             _("Some values changed a lot since the last accepted version: confirm them first.")
         )
+    if preview.removed and not confirm_removals:
+        raise RemovalsNotConfirmed(removal_labels(preview))
     folder, names = _staged(token, sheet=sheet, user=user)
     with transaction.atomic():
         locked = _lock(sheet, expected_lock_version)
@@ -345,9 +466,7 @@ def datasheet_import_apply(
                 % {"status": locked.get_status_display()}
             )
         uploads = _store_uploads(folder, names, user, preview)
-        covered = {c.indicator_id for c in preview.candidates}
-        _observations_delete(locked, covered)
-        _observations_insert(locked, preview.candidates, uploads, user, timezone.now())
+        _observations_merge(locked, preview, uploads, user, timezone.now())
         for upload in uploads.values():
             _event(
                 locked,
@@ -356,6 +475,7 @@ def datasheet_import_apply(
                 address=address,
                 upload=upload,
                 details={
+                    "mode": preview.mode,
                     "added": len(preview.added),
                     "changed": len(preview.changed),
                     "removed": len(preview.removed),
@@ -413,27 +533,65 @@ _FROM_CANDIDATE = {
 INSERT_BATCH = 5000
 
 
-def _observations_delete(sheet: DataSheet, indicator_ids: set[int]) -> None:
-    """Delete the sheet's values of these indicators, and the review comments made on them.
+def removal_labels(preview: ImportPreview) -> list[str]:
+    """The values a `replace` upload would remove, as the pages name them."""
+    from indicators.selectors import describe_keys
 
-    The comments are what the ORM's cascade would delete; doing it in two statements spares
-    loading every observation into memory first.
-    """
-    if not indicator_ids:
-        return
-    ValueComment.objects.filter(
-        observation__sheet=sheet, observation__indicator_id__in=indicator_ids
-    ).delete()
-    quote = connection.ops.quote_name
-    meta = Observation._meta
-    ids = sorted(indicator_ids)
-    with connection.cursor() as cursor:  # table and column names come from the model
-        cursor.execute(
-            f"DELETE FROM {quote(meta.db_table)} "  # nosec B608
-            f"WHERE {quote(meta.get_field('sheet').column)} = %s "
-            f"AND {quote(meta.get_field('indicator').column)} IN ({', '.join(['%s'] * len(ids))})",
-            [sheet.pk, *ids],
-        )
+    labels = describe_keys([line.key for line in preview.removed])
+    return [
+        f"{labels[line.key]}: {line.old.normalize()}"
+        for line in preview.removed
+        if line.old is not None
+    ]
+
+
+def _observations_merge(
+    sheet: DataSheet,
+    preview: ImportPreview,
+    uploads: dict[str, UploadedFile],
+    user: User,
+    now: datetime,
+) -> None:
+    """Add the new values, rewrite the differing ones with the new provenance, remove what the
+    preview listed as removed; unchanged values are not touched."""
+    covered = {c.indicator_id for c in preview.candidates} | {
+        line.key[0] for line in preview.removed
+    }
+    stored = _stored_rows(sheet, covered)
+    new, changed = [], []
+    for candidate in preview.candidates:
+        row = stored.get(candidate.key)
+        if row is None:
+            new.append(candidate)
+        elif row.differs_from(candidate):
+            changed.append(
+                Observation(
+                    pk=row.pk,
+                    value=candidate.value,
+                    unit=candidate.unit,
+                    nature=candidate.nature,
+                    operation_id=candidate.operation_id,
+                    source=candidate.source,
+                    footnote=candidate.footnote,
+                    source_row=candidate.row,
+                    upload=uploads.get(candidate.file),
+                    entered_by=user,
+                    entered_at=now,
+                )
+            )
+    removed = [stored[line.key].pk for line in preview.removed if line.key in stored]
+    for start in range(0, len(removed), INSERT_BATCH):
+        batch = removed[start : start + INSERT_BATCH]
+        ValueComment.objects.filter(observation_id__in=batch).delete()
+        sheet.observations.filter(pk__in=batch).delete()
+    Observation.objects.bulk_update(
+        changed, [*_CHANGEABLE, "upload", "entered_by", "entered_at"], batch_size=1000
+    )
+    _observations_insert(sheet, new, uploads, user, now)
+
+
+#: Observation fields an upload rewrites on a value whose content changed
+_CHANGEABLE = ("value", "unit", "nature", "operation", "source", "footnote", "source_row")
 
 
 def _observations_insert(
@@ -491,20 +649,35 @@ def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
 # --- editing values in the grid -------------------------------------------------------
 
 
+@dataclass
+class GridResult:
+    """What a grid save did: values changed and deleted, and the cells it refused, by
+    observation id, with the reason (the other cells of the same save are stored)."""
+
+    changed: int = 0
+    deleted: int = 0
+    refused: dict[int, str] = field(default_factory=dict)
+
+
 def observations_update(
     *,
     sheet: DataSheet,
     user: User,
-    changes: dict[int, tuple[Decimal, str]],
+    changes: dict[int, tuple[Decimal | None, str]],
     expected_lock_version: int,
     address: str | None = None,
-) -> int:
-    """Correct values of an editable sheet from the grid, all or nothing; returns how many changed.
+    delete_reason: str = "",
+) -> GridResult:
+    """Correct values of an editable sheet from the grid.
 
-    `changes` maps observation id -> (value, footnote). The old values stay in the history.
+    `changes` maps observation id -> (value, footnote); a value of None deletes the value, which
+    needs a `delete_reason`. A cell that cannot be stored (out of range, not in this sheet, a
+    deletion without a reason) is refused and named in the result; the other cells are stored.
+    A stale form or a locked sheet stores nothing. Old values and deletions stay in the history.
     """
     if not permissions.can_edit_country_sheets(user, sheet.country):
         raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
+    result = GridResult()
     with transaction.atomic():
         locked = _lock(sheet, expected_lock_version)
         if not locked.is_editable:
@@ -513,16 +686,68 @@ def observations_update(
                 % {"status": locked.get_status_display()}
             )
         observations = locked.observations.select_related("indicator").in_bulk(list(changes))
-        if len(observations) != len(changes):
-            raise ValidationError(_("Some of these values are not in this data sheet."))
-        changed = 0
         for obs_id, (value, footnote) in changes.items():
-            obs = observations[obs_id]
-            if obs.value == value and obs.footnote == footnote:
+            obs = observations.get(obs_id)
+            if obs is None:
+                result.refused[obs_id] = _("this value is not in this data sheet")
+            elif value is None:
+                if not delete_reason.strip():
+                    result.refused[obs_id] = _("say why in the reason for deleting values")
+                    continue
+                _observation_delete(locked, obs, delete_reason.strip(), user, address)
+                result.deleted += 1
+            elif obs.value == value and obs.footnote == footnote:
                 continue
-            _observation_change(locked, obs, value, footnote, user, address)
-            changed += 1
-    return changed
+            elif problem := _out_of_range(obs, value):
+                result.refused[obs_id] = problem
+            else:
+                _observation_change(locked, obs, value, footnote, user, address)
+                result.changed += 1
+    return result
+
+
+def _out_of_range(obs: Observation, value: Decimal) -> str:
+    if value.adjusted() >= 20:  # the column keeps 20 digits before the point
+        return _("%(value)s is too large") % {"value": value}
+    low, high = obs.indicator.value_min, obs.indicator.value_max
+    if (low is not None and value < Decimal(str(low))) or (
+        high is not None and value > Decimal(str(high))
+    ):
+        return _("%(value)s is out of range: values must lie between %(low)s and %(high)s") % {
+            "value": value.normalize(),
+            "low": low,
+            "high": high,
+        }
+    return ""
+
+
+def _value_details(obs: Observation) -> dict[str, object]:
+    """How the history names a value: the same key in every version of the sheet."""
+    return {
+        "observation": obs.pk,
+        "indicator": obs.indicator.code,
+        "year": obs.year,
+        "area": obs.area_id,
+        "disaggregation": obs.disaggregation,
+    }
+
+
+def _observation_delete(
+    locked: DataSheet, obs: Observation, reason: str, user: User, address: str | None
+) -> None:
+    details = {
+        **_value_details(obs),
+        "deleted": True,
+        "old_value": str(obs.value.normalize()),
+        "new_value": "",
+        "old_footnote": obs.footnote,
+        "reason": reason,
+        "upload": obs.upload.original_name if obs.upload else "",
+        # the review comments on the value go with it; their words stay here
+        "comments": list(obs.comments.values_list("text", flat=True)),
+    }
+    obs.delete()
+    _event(locked, SheetEvent.Kind.EDITED, user, address=address, comment=reason, details=details)
 
 
 def _observation_change(
@@ -533,15 +758,6 @@ def _observation_change(
     user: User,
     address: str | None,
 ) -> None:
-    indicator = obs.indicator
-    low, high = indicator.value_min, indicator.value_max
-    if (low is not None and value < Decimal(str(low))) or (
-        high is not None and value > Decimal(str(high))
-    ):
-        raise ValidationError(
-            _("%(code)s %(year)s: out of range, values must lie between %(low)s and %(high)s")
-            % {"code": indicator.code, "year": obs.year, "low": low, "high": high}
-        )
     old_value, old_footnote = obs.value, obs.footnote
     obs.value, obs.footnote, obs.entered_by, obs.entered_at, obs.upload, obs.source_row = (
         value,
@@ -560,11 +776,7 @@ def _observation_change(
         user,
         address=address,
         details={
-            "observation": obs.pk,
-            "indicator": indicator.code,
-            "year": obs.year,
-            "area": obs.area_id,
-            "disaggregation": obs.disaggregation,
+            **_value_details(obs),
             "old_value": str(old_value),
             "new_value": str(value),
             "old_footnote": old_footnote,

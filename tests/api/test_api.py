@@ -1,6 +1,7 @@
 """The API: tokens, the permission matrix over endpoints, and bad input answered with 4xx bodies."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -176,3 +177,46 @@ def test_schema_and_docs_are_served_locally(sheet_world):
     assert (
         b"cdn" not in docs.content.lower() and b"/static/drf_spectacular_sidecar/" in docs.content
     )
+
+
+ONE_ROW = (
+    "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n"
+    "3.2.1,,,2015,14.8,PER_1000_LIVE_BIRTHS,C,,\n"
+)
+
+
+def test_upload_merges_by_default_and_replace_needs_confirmed_removals(sheet_world, draft_a):
+    from tests.indicators.conftest import db_snapshot
+
+    client = _client(sheet_world.users["focal_point"])
+    url = f"/api/v1/sheets/{draft_a.pk}/upload/"
+
+    def send(**fields):  # type: ignore[no-untyped-def]
+        files = [SimpleUploadedFile("one.csv", ONE_ROW.encode())]
+        return client.post(url, {"files": files, **fields}, format="multipart")
+
+    merged = send()
+    assert merged.status_code == 201, merged.content
+    assert (merged.json()["changed"], merged.json()["removed"]) == (1, 0)
+    assert draft_a.observations.count() == 4
+
+    before = db_snapshot()
+    refused = send(mode="replace")
+    assert refused.status_code == 400
+    body = refused.json()
+    assert body["errors"][0]["field"] == "confirm_removals"
+    assert sorted(body["removed"]) == [
+        "3.2.1 · KZAKM · 2020: 9.5",
+        "3.2.1 · national · 2020: 10.2",
+        "3.2.1 · national · SEX=F · 2020: 9.1",
+    ]
+    assert db_snapshot() == before
+
+    bad_mode = send(mode="wipe")
+    assert bad_mode.status_code == 400 and _errors(bad_mode)[0]["field"] == "mode"
+    assert db_snapshot() == before
+
+    replaced = send(mode="replace", confirm_removals="true")
+    assert replaced.status_code == 201, replaced.content
+    assert replaced.json()["removed"] == 3
+    assert list(draft_a.observations.values_list("year", "value")) == [(2015, Decimal("14.8"))]

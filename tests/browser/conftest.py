@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.indicators.conftest import indicators, round_2026, sheet_world  # noqa: F401
+from tests.indicators.conftest import draft, indicators, round_2026, sheet_world  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"

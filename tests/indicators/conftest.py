@@ -29,6 +29,21 @@ def sheet_world(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
     return cast
 
 
+@pytest.fixture
+def draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+    """A draft of country A holding PORTAL_CSV's four values."""
+    from indicators import services
+
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    sheet.refresh_from_db()
+    return sheet
+
+
 PORTAL_CSV = (
     "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n"
     "3.2.1,,,2015,14.6,PER_1000_LIVE_BIRTHS,C,,\n"
@@ -36,3 +51,13 @@ PORTAL_CSV = (
     "3.2.1,KZAKM,,2020,9.5,PER_1000_LIVE_BIRTHS,C,,Akmola\n"
     "3.2.1,,SEX=F,2020,9.1,PER_1000_LIVE_BIRTHS,C,,\n"
 )
+
+
+def db_snapshot() -> dict[str, list[tuple]]:
+    """Every row a data-sheet action could write: compare before and after a refused action."""
+    from indicators.models import DataSheet, Observation, SheetEvent, UploadedFile, ValueComment
+
+    return {
+        model.__name__: sorted(model.objects.values_list(), key=repr)
+        for model in (DataSheet, Observation, ValueComment, SheetEvent, UploadedFile)
+    }

@@ -110,3 +110,26 @@ def test_import_international_refuses_bad_rows(world, tmp_path, capsys):
         call_command("import_international", "--agency", "UNICEF", "--format", "sdg-csv", str(path))
     assert "bad.csv:7: Value" in capsys.readouterr().err
     assert InternationalRelease.objects.count() == 0
+
+
+def test_import_datasheet_merges_and_replaces_only_with_confirmed_removals(world, tmp_path, capsys):
+    from tests.indicators.conftest import PORTAL_CSV, db_snapshot
+
+    full, one = tmp_path / "full.csv", tmp_path / "one.csv"
+    full.write_text(PORTAL_CSV, encoding="utf-8")
+    one.write_text(PORTAL_CSV.splitlines()[0] + "\n" + PORTAL_CSV.splitlines()[1] + "\n")
+    base = ["import_datasheet", "--country", "KAZ", "--round", "2026"]
+    call_command(*base, str(full))
+    call_command(*base, str(one))
+    assert "0 removed, 1 unchanged" in capsys.readouterr().out
+    assert Observation.objects.count() == 4
+    before = db_snapshot()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(*base, "--mode", "replace", str(one))
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "would remove 3.2.1 · national · 2020: 10.2" in err and "--confirm-removals" in err
+    assert db_snapshot() == before
+    call_command(*base, "--mode", "replace", "--confirm-removals", str(one))
+    assert "3 removed" in capsys.readouterr().out
+    assert Observation.objects.count() == 1

@@ -26,9 +26,9 @@ def _values(sheet):
     return sorted(sheet.observations.values_list(*FIELDS), key=repr)
 
 
-def _import(sheet, user, text, name="kaz.csv", **kwargs):
+def _import(sheet, user, text, name="kaz.csv", mode="merge", **kwargs):
     token = services.upload_stage(sheet=sheet, user=user, files=[(name, text.encode())])
-    preview = services.datasheet_import_preview(sheet=sheet, user=user, token=token)
+    preview = services.datasheet_import_preview(sheet=sheet, user=user, token=token, mode=mode)
     assert preview.ok, [(p.row, p.column, str(p.reason)) for p in preview.problems]
     services.datasheet_import_apply(
         sheet=sheet,
@@ -36,6 +36,7 @@ def _import(sheet, user, text, name="kaz.csv", **kwargs):
         token=token,
         expected_lock_version=sheet.lock_version,
         preview=preview,
+        mode=mode,
         **kwargs,
     )
     sheet.refresh_from_db()
@@ -126,7 +127,7 @@ def test_copy_is_one_statement(sheet_world, round_2026, django_assert_num_querie
     assert _values(target) == _values(source)
 
 
-def test_reimport_replaces_only_the_indicators_it_covers(sheet_world, round_2026):
+def _returned_with_comments(sheet_world, round_2026):  # type: ignore[no-untyped-def]
     fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
     _import(sheet, fp, CSV_WITH_SOURCE)
@@ -140,7 +141,22 @@ def test_reimport_replaces_only_the_indicators_it_covers(sheet_world, round_2026
         value_comments={poverty.pk: "source?", mortality.pk: "too high"},
     )
     sheet.refresh_from_db()
-    _import(sheet, fp, PORTAL_CSV, name="again.csv")
+    return sheet, poverty
+
+
+def test_reimport_in_replace_mode_replaces_only_the_indicators_it_covers(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet, poverty = _returned_with_comments(sheet_world, round_2026)
+    akmola_female = sheet.observations.get(indicator__code="3.2.1", disaggregation="SEX=F")
+    with pytest.raises(services.RemovalsNotConfirmed) as refused:
+        _import(sheet, fp, PORTAL_CSV, name="again.csv", mode="replace")
+    assert refused.value.labels == ["3.2.1 · KZAKM · SEX=F · 2020: 9.5"]
+    preview = _import(
+        sheet, fp, PORTAL_CSV, name="again.csv", mode="replace", confirm_removals=True
+    )
+    assert [line.key for line in preview.removed] == [
+        (akmola_female.indicator_id, akmola_female.area_id, "SEX=F", 2020)
+    ]
     assert sheet.observations.filter(indicator__code="3.2.1").count() == 4
     assert set(
         sheet.observations.filter(indicator__code="3.2.1").values_list(
@@ -148,11 +164,59 @@ def test_reimport_replaces_only_the_indicators_it_covers(sheet_world, round_2026
         )
     ) == {"again.csv"}
     assert sheet.observations.get(indicator__code="1.1.1").pk == poverty.pk
-    # the comment on a replaced value goes with it, as the cascade always did
+    # the comment on a changed value stays with it; the removed value had none
     assert list(ValueComment.objects.filter(sheet=sheet).values_list("text", flat=True)) == [
         "check",
         "source?",
+        "too high",
     ]
+
+
+def test_reimport_in_merge_mode_changes_only_the_rows_in_the_file(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet, _poverty = _returned_with_comments(sheet_world, round_2026)
+    before = {
+        (o.indicator_id, o.area_id, o.disaggregation, o.year): o
+        for o in sheet.observations.select_related("upload")
+    }
+    one_row = (
+        "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n"
+        "3.2.1,,,2015,14.9,PER_1000_LIVE_BIRTHS,C,Civil registration,\n"
+    )
+    preview = _import(sheet, fp, one_row, name="one-row.csv")
+    assert (len(preview.added), len(preview.changed), len(preview.removed)) == (0, 1, 0)
+    after = {
+        (o.indicator_id, o.area_id, o.disaggregation, o.year): o
+        for o in sheet.observations.select_related("upload")
+    }
+    assert set(after) == set(before)
+    for key, obs in after.items():
+        if key[3] == 2015 and key[1] is None:
+            assert (obs.value, obs.upload.original_name) == (Decimal("14.9"), "one-row.csv")
+        else:
+            old = before[key]
+            assert (obs.value, obs.upload_id, obs.source_row, obs.entered_at) == (
+                old.value,
+                old.upload_id,
+                old.source_row,
+                old.entered_at,
+            )
+
+
+def test_unchanged_values_keep_their_provenance(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    _import(sheet, fp, PORTAL_CSV, name="first.csv")
+    first = {o.pk: (o.upload_id, o.source_row, o.entered_at) for o in sheet.observations.all()}
+    moved = PORTAL_CSV.replace("3.2.1,,SEX=F,2020,9.1", "3.2.1,,SEX=F,2020,9.3")
+    header, *rows = moved.splitlines()
+    preview = _import(sheet, fp, "\n".join([header, *reversed(rows)]), name="second.csv")
+    assert preview.unchanged == 3 and len(preview.changed) == 1
+    for obs in sheet.observations.select_related("upload"):
+        if obs.disaggregation == "SEX=F":
+            assert (obs.value, obs.upload.original_name) == (Decimal("9.3"), "second.csv")
+        else:
+            assert (obs.upload_id, obs.source_row, obs.entered_at) == first[obs.pk]
 
 
 def test_a_failed_store_leaves_the_sheet_as_it_was(sheet_world, round_2026, monkeypatch):

@@ -1,6 +1,7 @@
 """The data-sheet lifecycle through the services: import with preview, submit, return, accept, correct."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -9,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from indicators import selectors, services
 from indicators.models import DataSheet, Observation, SheetEvent
 from tests.indicators.conftest import PORTAL_CSV
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _import(sheet, user, files, **kwargs):
@@ -232,3 +235,168 @@ def test_submit_and_accept_send_mail_in_each_recipients_language(sheet_world, ro
     assert sheet_event_notify_send(event_id=accepted.pk) == 1
     assert mail.outbox[0].to == [coord.email] and "Kazakhstan submitted" in mail.outbox[0].subject
     assert mail.outbox[1].to == [fp.email] and "fue aceptada" in mail.outbox[1].subject
+
+
+def _grid_draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    sheet.refresh_from_db()
+    by_key = {(o.area_id, o.disaggregation, o.year): o for o in sheet.observations.all()}
+    return sheet, fp, by_key
+
+
+def test_grid_stores_the_good_cells_and_names_the_refused_ones(sheet_world, round_2026):
+    sheet, fp, by_key = _grid_draft(sheet_world, round_2026)
+    total_2015, total_2020 = by_key[(None, "", 2015)], by_key[(None, "", 2020)]
+    female = by_key[(None, "SEX=F", 2020)]
+    result = services.observations_update(
+        sheet=sheet,
+        user=fp,
+        changes={
+            total_2015.pk: (Decimal("14.2"), ""),
+            total_2020.pk: (Decimal("1e30"), ""),
+            female.pk: (None, ""),
+            999999: (Decimal("1"), ""),
+        },
+        expected_lock_version=sheet.lock_version,
+    )
+    assert (result.changed, result.deleted) == (1, 0)
+    assert set(result.refused) == {total_2020.pk, female.pk, 999999}
+    assert "too large" in result.refused[total_2020.pk]
+    assert "reason" in result.refused[female.pk]
+    values = dict(sheet.observations.values_list("pk", "value"))
+    assert values[total_2015.pk] == Decimal("14.2")
+    assert values[total_2020.pk] == Decimal("10.2") and female.pk in values
+
+
+def test_grid_deletes_a_value_with_its_reason_in_the_history(sheet_world, round_2026):
+    first, fp, by_key = _grid_draft(sheet_world, round_2026)
+    coord = sheet_world.users["coordinator"]
+    services.datasheet_submit(sheet=first, user=fp)
+    published = by_key[(None, "SEX=F", 2020)]
+    services.datasheet_accept(
+        sheet=first, user=coord, value_comments={published.pk: "Check the female rate"}
+    )
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    female = sheet.observations.get(area=None, disaggregation="SEX=F", year=2020)
+    result = services.observations_update(
+        sheet=sheet,
+        user=fp,
+        changes={female.pk: (None, "")},
+        expected_lock_version=sheet.lock_version,
+        delete_reason="Not published by the NSO",
+    )
+    assert (result.changed, result.deleted, result.refused) == (0, 1, {})
+    assert not sheet.observations.filter(pk=female.pk).exists()
+    event = sheet.events.get(kind="edited")
+    assert event.details["deleted"] is True and event.comment == "Not published by the NSO"
+    assert event.details["old_value"] == "9.1"
+    history = selectors.value_history(user=fp, observation=published)
+    # the copy in version 2 kept its provenance, then was deleted there
+    assert [(entry.kind, entry.version) for entry in history] == [
+        ("entered", 1),
+        ("comment", 1),
+        ("deleted", 2),
+    ]
+    deleted = history[-1]
+    assert (deleted.kind, deleted.text, deleted.value) == (
+        "deleted",
+        "Not published by the NSO",
+        "9.1",
+    )
+
+
+def test_a_stale_grid_save_stores_nothing(sheet_world, round_2026):
+    from tests.indicators.conftest import db_snapshot
+
+    sheet, fp, by_key = _grid_draft(sheet_world, round_2026)
+    before = db_snapshot()
+    with pytest.raises(services.StaleSheetError):
+        services.observations_update(
+            sheet=sheet,
+            user=fp,
+            changes={by_key[(None, "", 2015)].pk: (None, "")},
+            expected_lock_version=sheet.lock_version - 1,
+            delete_reason="gone",
+        )
+    assert db_snapshot() == before
+
+
+def _kyrgyz_template() -> bytes:
+    import io
+
+    from indicators.imports import write_template
+
+    buffer = io.BytesIO()
+    rows = [
+        {"indicator": "3.2.1", "year": 2020, "value": 17.5, "unit": "PER_1000_LIVE_BIRTHS"},
+    ]
+    write_template(buffer, rows, country_name="Kyrgyzstan", round_name="2026", indicators=[])
+    return buffer.getvalue()
+
+
+OTHER_COUNTRY_FILES = {
+    "template": ("kgz.xlsx", _kyrgyz_template, "Country:", "Kyrgyzstan"),
+    "sdmx": (
+        "3.2.1.xml",
+        lambda: (ROOT / "data" / "kyrgyzstan-sdmx" / "data" / "3.2.1.xml").read_bytes(),
+        "REF_AREA",
+        "KG",
+    ),
+    "opensdg-ref-area": (
+        "indicator_3-2-1.csv",
+        lambda: b"Year,UNIT_MEASURE,SEX,REF_AREA,Value\n2020,PER_1000_LIVE_BIRTHS,_T,KG,17.5\n",
+        "REF_AREA",
+        "KG",
+    ),
+    "opensdg-geocode": (
+        "indicator_3-2-1.csv",
+        lambda: b"Year,UNIT_MEASURE,SEX,GeoCode,Value\n2020,PER_1000_LIVE_BIRTHS,_T,417,17.5\n",
+        "GEOCODE",
+        "417",
+    ),
+    "sdg-csv": (
+        "sdg.csv",
+        lambda: (
+            b"indicator,year,value,unit,GeoAreaCode\n3.2.1,2020,17.5,PER_1000_LIVE_BIRTHS,417\n"
+        ),
+        "GEOAREACODE",
+        "417",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_COUNTRY_FILES))
+def test_a_file_made_for_another_country_is_refused_naming_it(sheet_world, round_2026, kind):
+    from tests.indicators.conftest import db_snapshot
+
+    name, make, column, value = OTHER_COUNTRY_FILES[kind]
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    before = db_snapshot()
+    token, preview = _import(sheet, fp, [(name, make())])
+    foreign = [p for p in preview.problems if "This file is for" in str(p.reason)]
+    assert len(foreign) == 1, [str(p.reason) for p in preview.problems]
+    assert (foreign[0].column, foreign[0].value) == (column, value)
+    assert "This file is for Kyrgyzstan, not Kazakhstan" in str(foreign[0].reason)
+    with pytest.raises(ValidationError):
+        services.datasheet_import_apply(
+            sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+        )
+    assert db_snapshot() == before
+
+
+def test_own_country_codes_and_areas_are_not_refused(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    own = (
+        b"Year,UNIT_MEASURE,SEX,REF_AREA,GeoCode,Value\n"
+        b"2020,PER_1000_LIVE_BIRTHS,_T,KAZ,398,10.2\n"
+        b"2020,PER_1000_LIVE_BIRTHS,_T,KZAKM,398,9.5\n"
+    )
+    _token, preview = _import(sheet, fp, [("indicator_3-2-1.csv", own)])
+    assert preview.ok, [str(p.reason) for p in preview.problems]

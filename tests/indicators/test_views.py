@@ -1,24 +1,13 @@
 """Data-sheet pages: the country permission matrix over URLs, upload with preview, review."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators import services
 from indicators.models import DataSheet, Observation
 from tests.indicators.conftest import PORTAL_CSV
-
-
-@pytest.fixture
-def draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
-    fp = sheet_world.users["focal_point"]
-    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
-    token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
-    services.datasheet_import_apply(
-        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
-    )
-    sheet.refresh_from_db()
-    return sheet
-
 
 # role -> (sees the draft, may edit it)
 DRAFT_ACCESS = {
@@ -184,3 +173,114 @@ def test_dashboard_tells_each_role_what_needs_attention(client, sheet_world, dra
     services.datasheet_submit(sheet=draft, user=sheet_world.users["focal_point"])
     client.force_login(sheet_world.users["coordinator"])
     assert "awaits your review" in client.get("/").content.decode()
+
+
+def test_agency_dashboard_lists_its_open_discrepancy_cases(client, sheet_world):
+    from indicators.models import DiscrepancyCase, Indicator
+
+    indicator = Indicator.objects.get(code="3.2.1")
+    agency_user = sheet_world.users["agency_focal_point"]
+    client.force_login(agency_user)
+    assert "Nothing needs your attention" in client.get("/").content.decode()
+    mine = DiscrepancyCase.objects.create(
+        country=sheet_world.country_a,
+        indicator=indicator,
+        series="SEX=F",
+        agency=agency_user.agency,
+        kind="discrepant values",
+        fingerprint="a",
+    )
+    DiscrepancyCase.objects.create(
+        country=sheet_world.country_b,
+        indicator=indicator,
+        agency=agency_user.agency,
+        kind="discrepant values",
+        fingerprint="b",
+        status=DiscrepancyCase.Status.RESOLVED,
+    )
+    DiscrepancyCase.objects.create(
+        country=sheet_world.country_b,
+        indicator=indicator,
+        series="SEX=M",
+        agency=sheet_world.other_agency,
+        kind="discrepant values",
+        fingerprint="c",
+    )
+    page = client.get("/").content.decode()
+    assert "Nothing needs your attention" not in page
+    assert page.count("Open discrepancy case") == 1
+    assert f"{sheet_world.country_a.name}, 3.2.1 SEX=F" in page
+    assert f"/data/reports/cases/{mine.pk}/" in page
+
+
+def test_upload_page_merges_by_default_and_lists_removals_before_replacing(
+    client, sheet_world, draft
+):
+    from tests.indicators.conftest import db_snapshot
+
+    client.force_login(sheet_world.users["focal_point"])
+    one_row = "\n".join(PORTAL_CSV.splitlines()[:2]).replace("14.6", "14.7") + "\n"
+
+    def upload(mode):  # type: ignore[no-untyped-def]
+        files = [SimpleUploadedFile("one.csv", one_row.encode(), content_type="text/csv")]
+        return client.post(f"/data/sheets/{draft.pk}/upload/", {"data_files": files, "mode": mode})
+
+    page = client.get(f"/data/sheets/{draft.pk}/upload/").content.decode()
+    assert 'value="merge"' in page and 'value="replace"' in page
+    merge = upload("merge")
+    assert merge.status_code == 200 and "will be removed" not in merge.content.decode()
+    replace = upload("replace")
+    text = replace.content.decode()
+    assert "3 values will be removed" in text and "3.2.1 · KZAKM · 2020" in text
+    assert 'name="confirm_removals"' in text
+    confirm = replace.context["confirm"].initial
+    before = db_snapshot()
+    refused = client.post(f"/data/sheets/{draft.pk}/upload/confirm/", confirm)
+    assert refused.status_code == 409
+    assert "would remove 3 values" in refused.content.decode()
+    assert db_snapshot() == before
+    done = client.post(
+        f"/data/sheets/{draft.pk}/upload/confirm/", {**confirm, "confirm_removals": "on"}
+    )
+    assert done.status_code == 302
+    assert list(draft.observations.values_list("year", "value")) == [(2015, Decimal("14.7"))]
+
+
+def test_grid_names_a_bad_cell_as_on_the_page_and_keeps_the_other_edits(client, sheet_world, draft):
+    client.force_login(sheet_world.users["focal_point"])
+    cells = {(o.area_id, o.disaggregation, o.year): o for o in draft.observations.all()}
+    total_2015, total_2020 = cells[(None, "", 2015)], cells[(None, "", 2020)]
+    female = cells[(None, "SEX=F", 2020)]
+    response = client.post(
+        f"/data/sheets/{draft.pk}/grid/",
+        {
+            "lock_version": draft.lock_version,
+            f"value-{total_2015.pk}": "14,2",
+            f"value-{total_2020.pk}": "ten",
+            f"value-{female.pk}": "",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "3.2.1 · national · 2020 was not saved: “ten” is not a number." in page
+    assert "3.2.1 · national · SEX=F · 2020 was not saved" in page
+    assert f"row {total_2020.pk}" not in page
+    assert "1 values saved" in page
+    values = dict(draft.observations.values_list("pk", "value"))
+    assert values[total_2015.pk] == Decimal("14.2") and values[total_2020.pk] == Decimal("10.2")
+    assert female.pk in values
+
+    client.post(
+        f"/data/sheets/{draft.pk}/grid/",
+        {
+            "lock_version": draft.lock_version + 1,
+            f"value-{female.pk}": "",
+            "delete_reason": "Duplicate of the survey value",
+        },
+    )
+    assert female.pk not in set(draft.observations.values_list("pk", flat=True))
+    detail = client.get(f"/data/sheets/{draft.pk}/").content.decode()
+    assert "9.1 deleted" in detail and "Duplicate of the survey value" in detail
+    history = client.get(f"/data/sheets/{draft.pk}/values/{total_2015.pk}/history/")
+    text = history.content.decode()
+    assert history.status_code == 200 and "corrected in the grid" in text and "14.6 → 14.2" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators import services as sheet_services
@@ -28,20 +29,26 @@ def _stored(iso3: str) -> dict[tuple[str, str], str]:
     return {(code, series): category for code, series, category in rows}
 
 
-def _preview(sheet: DataSheet, user, text: str = UPLOAD):  # type: ignore[no-untyped-def]
+def _preview(sheet: DataSheet, user, text: str = UPLOAD, mode: str = "merge"):  # type: ignore[no-untyped-def]
     token = sheet_services.upload_stage(sheet=sheet, user=user, files=[("kaz.csv", text.encode())])
-    return sheet_services.datasheet_import_preview(sheet=sheet, user=user, token=token), token
+    preview = sheet_services.datasheet_import_preview(
+        sheet=sheet, user=user, token=token, mode=mode
+    )
+    return preview, token
 
 
-def test_categories_before_and_after_match_the_runs(computed):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("mode", ["merge", "replace"])
+def test_categories_before_and_after_match_the_runs(computed, mode):  # type: ignore[no-untyped-def]
     fp = computed.users["focal_point"]
     before = _stored("KAZ")
     draft = sheet_services.datasheet_create(
         country=computed.country_a, round=computed.round, user=fp
     )
-    preview, token = _preview(draft, fp)
+    preview, token = _preview(draft, fp, mode=mode)
     assert preview.ok, preview.problems
-    progress = whatif.progress_preview(sheet=draft, candidates=preview.candidates)
+    progress = whatif.progress_preview(
+        sheet=draft, candidates=preview.candidates, mode=preview.mode
+    )
     assert not progress.error
     changes = {(c.indicator, c.series): (c.before, c.after) for c in progress.changes}
     assert changes[("3.2.1", "")] == (before[("3.2.1", "")], "off_track_regressing")
@@ -56,6 +63,8 @@ def test_categories_before_and_after_match_the_runs(computed):  # type: ignore[n
         token=token,
         expected_lock_version=draft.lock_version,
         confirm_outliers=True,
+        mode=mode,
+        confirm_removals=True,
     )
     draft.refresh_from_db()
     sheet_services.datasheet_submit(sheet=draft, user=fp)
@@ -77,7 +86,9 @@ def test_same_values_change_nothing(computed):  # type: ignore[no-untyped-def]
         for year, value in {2015: 12.04, 2016: 10.79, 2017: 10.24, 2018: 10.11, 2019: 10.69}.items()
     )
     preview, _token = _preview(draft, fp, same)
-    progress = whatif.progress_preview(sheet=draft, candidates=preview.candidates)
+    progress = whatif.progress_preview(
+        sheet=draft, candidates=preview.candidates, mode=preview.mode
+    )
     assert progress.changes == [] and progress.unchanged == 1
 
 
@@ -87,7 +98,9 @@ def test_first_sheet_of_a_country_shows_new_categories(world):  # type: ignore[n
     fp = world.users["focal_point_b"]
     draft = sheet_services.datasheet_create(country=world.country_b, round=world.round, user=fp)
     preview, _token = _preview(draft, fp)
-    progress = whatif.progress_preview(sheet=draft, candidates=preview.candidates)
+    progress = whatif.progress_preview(
+        sheet=draft, candidates=preview.candidates, mode=preview.mode
+    )
     assert {(c.indicator, c.series) for c in progress.changes} == {
         ("3.2.1", ""),
         ("3.2.1", "SEX=F"),

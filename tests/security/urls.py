@@ -105,6 +105,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "portal:country_workspace": {"iso3": "KGZ"},
         "portal:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "indicators:sheet_diff": {"pk": w.sheet_b.pk, "other": w.sheet_b.pk},
+        "indicators:value_history": {"pk": w.sheet_b.pk, "observation": w.observation_b.pk},
         "indicators:reports:country": {"iso3": "KGZ"},
         "indicators:reports:indicator": {"code": "3.2.1"},
         "indicators:reports:case_detail": {"pk": w.case_b.pk},

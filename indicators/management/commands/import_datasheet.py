@@ -26,6 +26,18 @@ class Command(BaseCommand):
             "--submit", action="store_true", help="submit the sheet after importing"
         )
         parser.add_argument("--confirm-outliers", action="store_true")
+        parser.add_argument(
+            "--mode",
+            choices=["merge", "replace"],
+            default="merge",
+            help="merge (default): only the rows in the files change, nothing is removed; "
+            "replace: the indicators in the files are replaced",
+        )
+        parser.add_argument(
+            "--confirm-removals",
+            action="store_true",
+            help="with --mode replace: remove the values of those indicators missing from the files",
+        )
         parser.add_argument("files", nargs="+")
 
     def _fail(self, lines: list[str]) -> None:
@@ -63,6 +75,7 @@ class Command(BaseCommand):
                     token=token,
                     fmt=options["format"],
                     indicator=options["indicator"],
+                    mode=options["mode"],
                 )
                 if not preview.ok:
                     self._fail(
@@ -78,6 +91,11 @@ class Command(BaseCommand):
                             for line in preview.outliers
                         ]
                     )
+                if preview.removed and not options["confirm_removals"]:
+                    self._fail(
+                        [f"would remove {label}" for label in services.removal_labels(preview)]
+                        + ["nothing stored; rerun with --confirm-removals to remove these values"]
+                    )
                 services.datasheet_import_apply(
                     sheet=sheet,
                     user=user,
@@ -87,6 +105,8 @@ class Command(BaseCommand):
                     preview=preview,
                     fmt=options["format"],
                     indicator=options["indicator"],
+                    mode=options["mode"],
+                    confirm_removals=True,
                 )
                 if options["submit"]:
                     services.datasheet_submit(sheet=sheet, user=user)
