@@ -159,9 +159,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 
-# Login throttling: this many failures per e-mail or per address within the window.
+# Login throttling (portal login, admin login, API tokens; portal/services.py): this many
+# failures per e-mail, and per client address, within the window. A success clears only the
+# e-mail's count.
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
 LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=900)
+# Password-reset requests: this many per e-mail and per address within the window; beyond
+# that the same neutral "sent" page is shown and no e-mail goes out.
+PASSWORD_RESET_THROTTLE_PER_EMAIL = env.int("PASSWORD_RESET_THROTTLE_PER_EMAIL", default=3)
+PASSWORD_RESET_THROTTLE_PER_ADDRESS = env.int("PASSWORD_RESET_THROTTLE_PER_ADDRESS", default=10)
+PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = env.int(
+    "PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", default=3600
+)
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated). Every
+# throttle keys on the client address (portal/throttling.py::client_address): with an empty
+# list that is REMOTE_ADDR; when REMOTE_ADDR is one of these, the right-most X-Forwarded-For
+# entry that is not a trusted proxy.
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
@@ -188,7 +203,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.Page",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "100/hour"},
+    # Per user (token or session) and, for requests without one, per client address.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonRateThrottle",
+        "portal.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER_RATE", default="5000/hour"),
+        "anon": env("API_THROTTLE_ANON_RATE", default="100/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statistics working-group portal API",
