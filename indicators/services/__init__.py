@@ -12,6 +12,9 @@ from indicators.services.sheets import (
     datasheet_return,
     datasheet_submit,
     observations_update,
+    staged_uploads_sweep,
+    upload_discard,
+    upload_refusals,
     upload_stage,
 )
 
@@ -27,5 +30,8 @@ __all__ = [
     "datasheet_submit",
     "indicators_load",
     "observations_update",
+    "staged_uploads_sweep",
+    "upload_discard",
+    "upload_refusals",
     "upload_stage",
 ]

@@ -123,6 +123,13 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# One data-sheet upload request: at most this many files and bytes in all, checked from the
+# sizes before any file is read (indicators/services/sheets.py::upload_refusals). Django
+# refuses a request with more file fields than DATA_UPLOAD_MAX_NUMBER_FILES (400) before
+# spooling them to disk.
+PORTAL_MAX_UPLOAD_FILES = env.int("PORTAL_MAX_UPLOAD_FILES", default=10)
+PORTAL_MAX_UPLOAD_TOTAL_BYTES = env.int("PORTAL_MAX_UPLOAD_TOTAL_BYTES", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@wg-statistics.example.org")
@@ -254,6 +261,7 @@ PORTAL_SDMX_STRUCTURE = env("PORTAL_SDMX_STRUCTURE", default="KG_NSC:SDG(1.8)")
 # Celery beat (the `celery -A portal beat` process in production).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
+    "staged-uploads-sweep": {"task": "indicators.tasks.staged_uploads_sweep", "schedule": 3600.0},
     "engine-nightly": {
         "task": "indicators.reports.tasks.engine_run_nightly",
         "schedule": crontab(hour=2, minute=30),
