@@ -268,9 +268,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     """The audit trail, for the coordinator: filter by action or person; CSV export."""
-    import csv
-
     from portal.models import AuditEvent
+    from portal.spreadsheets import SafeWriter
 
     if not permissions.is_coordinator(request.user):
         raise PermissionDenied(_("Only the secretariat can read the audit trail."))
@@ -283,7 +282,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-        writer = csv.writer(response)
+        writer = SafeWriter(response)
         writer.writerow(
             ["at", "who", "address", "action", "object_type", "object_id", "summary", "details"]
         )

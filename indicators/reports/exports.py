@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from portal.spreadsheets import SafeWriter, safe_cell, safe_row
 
 METHOD = (
     "Progress classification of the MDG technical note as fixed in ENGINE.md and "
@@ -42,12 +43,12 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, float) and value != value:
         return ""
-    return value
+    return safe_cell(value)
 
 
 def csv_response(table: Table) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([_cell(v) for v in row])
@@ -86,7 +87,7 @@ def workbook(table: Table) -> Workbook:
         )
     lines += [(str(_("Note")), note) for note in table.notes]
     for key, value in lines:
-        readme.append([key, value])
+        readme.append(safe_row([key, value]))
         readme.cell(row=readme.max_row, column=1).font = Font(bold=True)
     return book
 
