@@ -180,7 +180,7 @@ class UploadOutput(serializers.Serializer):
 
 
 class UploadInput(serializers.Serializer):
-    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=100)
+    files = serializers.ListField(child=serializers.FileField(), min_length=1)
     format = serializers.ChoiceField(choices=["xlsx", "csv", "opensdg", "sdmx"], required=False)
     indicator = serializers.CharField(required=False, max_length=32)
     confirm_outliers = serializers.BooleanField(required=False, default=False)
@@ -207,7 +207,6 @@ class SheetUploadApi(APIView):
     )
     @idempotent("sheets.upload")
     def post(self, request: Request, pk: int) -> Response:
-        from django.conf import settings
 
         sheet = _visible_sheet(request, pk)
         if not permissions.can_edit_country_sheets(request.user, sheet.country):
@@ -227,15 +226,9 @@ class SheetUploadApi(APIView):
         data = UploadInput(data={**fields, "files": request.FILES.getlist("files")})
         data.is_valid(raise_exception=True)
         files = data.validated_data["files"]
-        too_big = [f.name for f in files if f.size > settings.PORTAL_MAX_UPLOAD_BYTES]
-        if too_big:
-            raise ValidationError(
-                {
-                    "files": [
-                        _("%(name)s: over the upload limit.") % {"name": name} for name in too_big
-                    ]
-                }
-            )
+        refusals = services.upload_refusals([(f.name, f.size) for f in files])
+        if refusals:
+            raise ValidationError({"files": refusals})
         user = user_of(request)
         token = services.upload_stage(
             sheet=sheet, user=user, files=[(f.name, f.read()) for f in files]

@@ -8,7 +8,6 @@ and the country's own code for subnational areas; disaggregations absent from a 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from indicators.engine.assess import NEVER_REACHED
 from indicators.models import Observation, SeriesCodeMapping
+from portal.spreadsheets import SafeWriter
 
 DIMENSIONS = [
     "FREQ",
@@ -98,7 +98,7 @@ def published_observations(
 
 def _line(values: Sequence[object]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
+    SafeWriter(buffer, lineterminator="\n").writerow(values)
     return buffer.getvalue()
 
 

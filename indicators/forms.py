@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,20 +58,12 @@ class UploadForm(forms.Form):
     )
 
     def clean_data_files(self):  # type: ignore[no-untyped-def]
+        from indicators.services import upload_refusals
+
         files = self.cleaned_data["data_files"]
-        limit = settings.PORTAL_MAX_UPLOAD_BYTES
-        for upload in files:
-            if upload.size > limit:
-                raise forms.ValidationError(
-                    _("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
-                    % {
-                        "name": upload.name,
-                        "size": round(upload.size / 2**20, 1),
-                        "limit": round(limit / 2**20, 1),
-                    }
-                )
-        if len(files) > 100:
-            raise forms.ValidationError(_("Send at most 100 files at once."))
+        refusals = upload_refusals([(upload.name, upload.size) for upload in files])
+        if refusals:
+            raise forms.ValidationError(refusals)
         return files
 
     def clean_mode(self) -> str:

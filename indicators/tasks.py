@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from indicators.services import sheets
 from indicators.services.notifications import sheet_event_notify_send
 
 
@@ -15,6 +16,12 @@ from indicators.services.notifications import sheet_event_notify_send
 def sheet_event_notify(self, event_id: int) -> int:  # type: ignore[no-untyped-def]
     """E-mail the people a sheet event concerns; returns how many messages were sent."""
     return sheet_event_notify_send(event_id=event_id)
+
+
+@shared_task
+def staged_uploads_sweep() -> int:
+    """Delete staged uploads nobody applied within 24 hours; returns how many files went."""
+    return sheets.staged_uploads_sweep()
 
 
 import indicators.reports.tasks  # noqa: E402,F401 - so Celery's autodiscovery finds the engine tasks

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -10,25 +9,20 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portal.spreadsheets import SafeWriter, safe_cell
+
 from .models import Biennium
 from .selectors import Statistics, StatRow
 
 CSV_FIELDS = ["year", "kind", "country", "sex", "participants"]
 
 
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheet formulas from user text are neutralised (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def statistics_csv(stats: Statistics) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow([_("year"), _("meeting type"), _("country"), _("sex"), _("participants")])
     for record in stats.records:
-        writer.writerow([_safe_cell(record[f]) for f in CSV_FIELDS])
+        writer.writerow([safe_cell(record[f]) for f in CSV_FIELDS])
     return out.getvalue()
 
 
@@ -38,7 +32,7 @@ def _sheet(wb: Workbook, title: str, label: str, rows: list[StatRow]) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_safe_cell(row.label), row.meetings, row.total, row.female, row.female_share])
+        ws.append([safe_cell(row.label), row.meetings, row.total, row.female, row.female_share])
     ws.column_dimensions["A"].width = 40
 
 
@@ -52,7 +46,7 @@ def statistics_xlsx(stats: Statistics) -> bytes:
     ws = wb.create_sheet(_("Records")[:31])
     ws.append([_("year"), _("meeting type"), _("country"), _("sex"), _("participants")])
     for record in stats.records:
-        ws.append([_safe_cell(record[f]) for f in CSV_FIELDS])
+        ws.append([safe_cell(record[f]) for f in CSV_FIELDS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -63,7 +57,7 @@ def biennium_xlsx(biennium: Biennium, sections: list[dict[str, Any]]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = biennium.period
-    ws.append([str(biennium)])
+    ws.append([safe_cell(str(biennium))])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
     header = [
@@ -87,17 +81,17 @@ def biennium_xlsx(biennium: Biennium, sections: list[dict[str, Any]]) -> bytes:
             activity = report.activity
             ws.append(
                 [
-                    _safe_cell(label),
-                    _safe_cell(f"{activity.code} {activity.title}"),
-                    _safe_cell(activity.lead),
-                    _safe_cell(activity.entities),
-                    _safe_cell(activity.timeline_note),
+                    safe_cell(label),
+                    safe_cell(f"{activity.code} {activity.title}"),
+                    safe_cell(activity.lead),
+                    safe_cell(activity.entities),
+                    safe_cell(activity.timeline_note),
                     str(activity.get_status_display()),
-                    _safe_cell(activity.progress_notes),
-                    _safe_cell(
+                    safe_cell(activity.progress_notes),
+                    safe_cell(
                         "; ".join(f"{m.title} ({m.start_date:%Y-%m-%d})" for m in report.meetings)
                     ),
-                    _safe_cell("; ".join(d.title for d in report.documents)),
+                    safe_cell("; ".join(d.title for d in report.documents)),
                 ]
             )
     for column, width in zip("ABCDEFGHI", (40, 60, 20, 30, 22, 12, 40, 50, 40), strict=True):

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from portal import services
 from portal.models import PersonalToken, User
+from portal.throttling import client_address
 
 
 def hash_key(key: str) -> str:
@@ -25,9 +27,15 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid token header: give 'Token <key>'."))
+        address = client_address(request)
+        if services.login_throttle_check(username="", address=address):
+            raise exceptions.Throttled(
+                detail=_("Too many failed attempts from this address; try again later.")
+            )
         try:
             key = header[1].decode()
         except UnicodeError as exc:
+            services.login_throttle_record_failure(username="", address=address)
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         token = (
             PersonalToken.objects.select_related("user__organisation")
@@ -35,6 +43,8 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or token.revoked_at is not None:
+            # A wrong token is a failed login of this address, like a wrong password.
+            services.login_throttle_record_failure(username="", address=address)
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is disabled."))

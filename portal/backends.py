@@ -1,6 +1,9 @@
 """Authentication: log in by e-mail; a disabled account is told so, never let in."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from portal.throttling import login_refused
 
 
 class EmailBackend(ModelBackend):
@@ -9,6 +12,13 @@ class EmailBackend(ModelBackend):
     The form then refuses them (`confirm_login_allowed`); sessions of inactive users are
     never restored (`get_user`).
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+        """Refuses a throttled username or address before any password is checked."""
+        name = username if username is not None else kwargs.get("email", "")
+        if login_refused(request, str(name or "")):
+            raise PermissionDenied  # authenticate() stops here and reports a failed login
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def user_can_authenticate(self, user) -> bool:  # type: ignore[no-untyped-def]
         return True

@@ -30,31 +30,62 @@ REFERENCE_DIR = Path(settings.BASE_DIR) / "portal" / "fixtures" / "reference"
 # --- login throttling -------------------------------------------------------------------
 
 
-def _throttle_keys(*, email: str, address: str) -> list[str]:
-    return [f"login-fail:email:{email.strip().lower()}", f"login-fail:addr:{address}"]
+def _count(key: str, window: int) -> int:
+    """Add one to a counter that lives `window` seconds from its first count; the new total."""
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
 
 
-def login_throttle_check(*, email: str, address: str) -> bool:
-    """True when this e-mail or address has used up its failed attempts."""
-    limit = settings.LOGIN_THROTTLE_FAILURES
-    return any(
-        (cache.get(key) or 0) >= limit for key in _throttle_keys(email=email, address=address)
+def _username_key(username: str) -> str:
+    return f"login-fail:user:{username.strip().lower()}"
+
+
+def _address_key(address: str) -> str:
+    return f"login-fail:addr:{address}"
+
+
+def login_throttle_check(*, username: str, address: str) -> bool:
+    """True when this username or this address has used up its failed attempts.
+
+    Failures are counted per username and per address separately: spraying one password
+    across many accounts from one address is stopped by the address's count, guessing one
+    account's password from many addresses by the username's.
+    """
+    if (cache.get(_address_key(address)) or 0) >= settings.LOGIN_THROTTLE_ADDRESS_FAILURES:
+        return True
+    return (
+        bool(username.strip())
+        and (cache.get(_username_key(username)) or 0) >= settings.LOGIN_THROTTLE_FAILURES
     )
 
 
-def login_throttle_record_failure(*, email: str, address: str) -> None:
+def login_throttle_record_failure(*, username: str, address: str) -> None:
+    """One failed login (a wrong password, or a wrong API token when `username` is empty)."""
     window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
-    for key in _throttle_keys(email=email, address=address):
-        if cache.add(key, 1, timeout=window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window)
+    _count(_address_key(address), window)
+    if username.strip():
+        _count(_username_key(username), window)
 
 
-def login_throttle_reset(*, email: str, address: str) -> None:
-    cache.delete_many(_throttle_keys(email=email, address=address))
+def login_throttle_reset(*, username: str) -> None:
+    """A successful login clears that username's failures, never the address's."""
+    cache.delete(_username_key(username))
+
+
+def password_reset_allowed(*, email: str, address: str) -> bool:
+    """Count one password-reset request; False when the address or the e-mail asked too often."""
+    window = settings.PASSWORD_RESET_THROTTLE_WINDOW_SECONDS
+    by_address = _count(f"password-reset:addr:{address}", window)
+    by_email = _count(f"password-reset:email:{email.strip().lower()}", window)
+    return (
+        by_address <= settings.PASSWORD_RESET_THROTTLE_PER_ADDRESS
+        and by_email <= settings.PASSWORD_RESET_THROTTLE_PER_EMAIL
+    )
 
 
 # --- reference data ---------------------------------------------------------------------

@@ -7,11 +7,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from portal import api_urls
+from portal import api_urls, views
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; one answer instead of a 404 each time.
     path("favicon.ico", RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True)),
+    # The admin's login goes through the portal's login throttle (coordinators are staff).
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("api/", include((api_urls, "api"))),
     path("api/v1/", include((api_urls.v1, "api_v1"))),

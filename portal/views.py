@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,13 +22,38 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import permissions, selectors, services
 from portal.forms import EmailAuthenticationForm, ProfileForm
 from portal.models import Country
+from portal.throttling import client_address
 from portal.typing import AuthedRequest
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _throttled_login_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registration/login.html",
+        {"form": EmailAuthenticationForm(request), "throttled": True},
+        status=429,
+    )
 
 
+def throttle_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A login POST from a throttled username or address gets the 429 page.
+
+    The authentication backend refuses it anyway (portal/backends.py); this only answers
+    with the right status and message, for the portal's login and the admin's alike.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method == "POST" and services.login_throttle_check(
+            username=request.POST.get("username", ""), address=client_address(request)
+        ):
+            return _throttled_login_page(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@method_decorator(throttle_login, name="post")
 class LoginView(auth_views.LoginView):
     """Django's login, by e-mail, throttled per e-mail and per address."""
 
@@ -32,36 +61,36 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        email = request.POST.get("username", "")
-        address = _client_address(request)
-        if services.login_throttle_check(email=email, address=address):
-            form = self.get_form()
-            form.errors.clear()
-            return render(
-                request,
-                self.template_name,
-                {"form": self.form_class(request), "throttled": True},
-                status=429,
-            )
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        services.login_throttle_record_failure(
-            email=self.request.POST.get("username", ""), address=_client_address(self.request)
-        )
+        if getattr(self.request, "_portal_login_throttled", False):
+            return _throttled_login_page(self.request)
         response = super().form_invalid(form)
         response.status_code = 400
         return response
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        services.login_throttle_reset(
-            email=self.request.POST.get("username", ""), address=_client_address(self.request)
-        )
         response = super().form_valid(form)
         user = form.get_user()
         response.set_cookie("django_language", user.language, samesite="Lax")
         return response
+
+
+admin_login = throttle_login(admin.site.login)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per address and per e-mail.
+
+    Beyond the limit the answer is the same "sent" page, and no e-mail goes out, so the
+    throttle tells nothing about which addresses have an account.
+    """
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if services.password_reset_allowed(
+            email=form.cleaned_data["email"], address=client_address(self.request)
+        ):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -239,9 +268,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     """The audit trail, for the coordinator: filter by action or person; CSV export."""
-    import csv
-
     from portal.models import AuditEvent
+    from portal.spreadsheets import SafeWriter
 
     if not permissions.is_coordinator(request.user):
         raise PermissionDenied(_("Only the secretariat can read the audit trail."))
@@ -254,7 +282,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-        writer = csv.writer(response)
+        writer = SafeWriter(response)
         writer.writerow(
             ["at", "who", "address", "action", "object_type", "object_id", "summary", "details"]
         )

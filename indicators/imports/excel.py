@@ -17,7 +17,7 @@ from .portal import PORTAL_COLUMNS, add_portal_row, format_disaggregation, map_h
 from .types import ParsedRow
 
 DATA_SHEET = "Data"
-MAX_UNCOMPRESSED = 200 * 2**20
+MAX_UNCOMPRESSED = 100 * 2**20
 MAX_RATIO = 200
 RATIO_CHECK_ABOVE = 5 * 2**20
 MAX_MEMBERS = 5000
@@ -34,13 +34,57 @@ def _not_a_workbook(names: set[str]) -> Any:
     return _("This ZIP archive is not an Excel workbook.")
 
 
-def _is_bomb(infos: Sequence[zipfile.ZipInfo]) -> bool:
-    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        return True
-    return any(
-        i.file_size > RATIO_CHECK_ABOVE and i.file_size > MAX_RATIO * max(i.compress_size, 1)
-        for i in infos
-    )
+#: The most a workbook may expand to: in all, per part, and for the shared strings that
+#: openpyxl reads whole before the first row (a 198 MB sharedStrings.xml packed at a ratio
+#: under MAX_RATIO used to pass and keep a worker busy for two minutes at 1.5 GB).
+MAX_PART_UNCOMPRESSED = 64 * 2**20
+MAX_SHARED_STRINGS = 16 * 2**20
+SHARED_STRINGS = "xl/sharedstrings.xml"
+
+
+def _mb(size: int) -> int:
+    """Whole megabytes, rounded up (a whole number reads the same in every language)."""
+    return -(-size // 2**20)
+
+
+def _too_big(infos: Sequence[zipfile.ZipInfo]) -> Any:
+    """Why the archive expands to too much data, naming the part and the limit; else None."""
+    if len(infos) > MAX_MEMBERS:
+        return msg(
+            _("The workbook has %(count)s parts; at most %(limit)s are read."),
+            count=len(infos),
+            limit=MAX_MEMBERS,
+        )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        return msg(
+            _("The workbook expands to %(size)s MB; at most %(limit)s MB are read."),
+            size=_mb(total),
+            limit=_mb(MAX_UNCOMPRESSED),
+        )
+    for info in infos:
+        limit = (
+            MAX_SHARED_STRINGS if info.filename.lower() == SHARED_STRINGS else MAX_PART_UNCOMPRESSED
+        )
+        if info.file_size > limit:
+            return msg(
+                _("The workbook part %(part)s expands to %(size)s MB; the limit is %(limit)s MB."),
+                part=info.filename,
+                size=_mb(info.file_size),
+                limit=_mb(limit),
+            )
+        if info.file_size > RATIO_CHECK_ABOVE and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            return msg(
+                _(
+                    "The workbook part %(part)s is compressed more than %(ratio)s times, "
+                    "as ZIP bombs are: it is not read."
+                ),
+                part=info.filename,
+                ratio=MAX_RATIO,
+            )
+    return None
 
 
 def check_zip(col: Collector, data: bytes) -> bool:
@@ -48,10 +92,9 @@ def check_zip(col: Collector, data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            if _is_bomb(infos):
-                col.problem(
-                    None, "", "", _("The workbook expands to too much data to be read safely.")
-                )
+            too_big = _too_big(infos)
+            if too_big is not None:
+                col.problem(None, "", "", too_big)
                 return False
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators.engine.assess import NEVER_REACHED
+from portal.spreadsheets import SafeWriter, safe_cell, safe_row
 
 METHOD = gettext_lazy(
     "Progress classification of the MDG technical note as fixed in the engine's contract "
@@ -55,12 +55,12 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, float) and value != value:
         return ""
-    return value
+    return safe_cell(value)
 
 
 def csv_response(table: Table) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([_cell(v) for v in row])
@@ -99,7 +99,7 @@ def workbook(table: Table) -> Workbook:
         )
     lines += [(str(_("Note")), note) for note in table.notes]
     for key, value in lines:
-        readme.append([key, value])
+        readme.append(safe_row([key, value]))
         readme.cell(row=readme.max_row, column=1).font = Font(bold=True)
     return book
 

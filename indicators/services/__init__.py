@@ -18,6 +18,9 @@ from indicators.services.sheets import (
     datasheet_submit,
     observations_update,
     removal_labels,
+    staged_uploads_sweep,
+    upload_discard,
+    upload_refusals,
     upload_stage,
 )
 
@@ -39,5 +42,8 @@ __all__ = [
     "indicators_load",
     "observations_update",
     "removal_labels",
+    "staged_uploads_sweep",
+    "upload_discard",
+    "upload_refusals",
     "upload_stage",
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
 
@@ -17,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, Max, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -208,12 +210,55 @@ class ImportPreview:
         return not self.problems
 
 
+STAGING_DIR = "staging"
+#: Staged files nobody applied are deleted after this long (the token expires then too).
+STAGING_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _mb(size: int) -> str:
+    return number_format(size / 2**20, 1)
+
+
+def upload_refusals(files: Sequence[tuple[str, int]]) -> list[str]:
+    """Why the files of one upload request are refused, before any is read: how many are
+    sent, each file's size and their total, each message naming the file and the limit."""
+    from django.conf import settings
+
+    refusals = []
+    most, limit, total_limit = (
+        settings.PORTAL_MAX_UPLOAD_FILES,
+        settings.PORTAL_MAX_UPLOAD_BYTES,
+        settings.PORTAL_MAX_UPLOAD_TOTAL_BYTES,
+    )
+    if len(files) > most:
+        refusals.append(
+            _("%(count)s files were sent; at most %(limit)s are accepted in one upload.")
+            % {"count": len(files), "limit": most}
+        )
+    for name, size in files:
+        if size > limit:
+            refusals.append(
+                _("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
+                % {"name": name, "size": _mb(size), "limit": _mb(limit)}
+            )
+    total = sum(size for _name, size in files)
+    if total > total_limit:
+        refusals.append(
+            _("The files sent together are %(size)s MB; the limit for one upload is %(limit)s MB.")
+            % {"size": _mb(total), "limit": _mb(total_limit)}
+        )
+    return refusals
+
+
 def upload_stage(*, sheet: DataSheet, user: User, files: Iterable[tuple[str, bytes]]) -> str:
     """Keep uploaded files aside (not in the database) until the focal point confirms.
 
-    Returns a signed token naming the staged files, bound to this user and sheet.
+    Returns a signed token naming the staged files, bound to this user and sheet. Staged files
+    are deleted once applied or refused, and after STAGING_MAX_AGE_SECONDS in any case (swept
+    here, and by the `staged_uploads_sweep` task).
     """
-    folder = f"staging/{uuid.uuid4().hex}"
+    staged_uploads_sweep()
+    folder = f"{STAGING_DIR}/{uuid.uuid4().hex}"
     names = []
     for index, (name, data) in enumerate(files):
         safe = f"{index:02d}-{get_valid_filename(name)[-120:] or 'upload'}"
@@ -224,9 +269,45 @@ def upload_stage(*, sheet: DataSheet, user: User, files: Iterable[tuple[str, byt
     )
 
 
+def upload_discard(*, token: str, sheet: DataSheet, user: User) -> None:
+    """Delete the files staged under this token (nothing happens for an unknown token)."""
+    try:
+        folder, names = _staged(token, sheet=sheet, user=user)
+    except ValidationError:
+        return
+    _unstage(folder, names)
+
+
+def staged_uploads_sweep(*, max_age_seconds: int = STAGING_MAX_AGE_SECONDS) -> int:
+    """Delete staged uploads older than `max_age_seconds`; returns how many files went."""
+    if not default_storage.exists(STAGING_DIR):
+        return 0
+    cutoff = timezone.now() - timedelta(seconds=max_age_seconds)
+    deleted = 0
+    folders, _files = default_storage.listdir(STAGING_DIR)
+    for folder in folders:
+        path = f"{STAGING_DIR}/{folder}"
+        _subfolders, files = default_storage.listdir(path)
+        old = [f for f in files if default_storage.get_modified_time(f"{path}/{f}") < cutoff]
+        for name in old:
+            default_storage.delete(f"{path}/{name}")
+        deleted += len(old)
+        if len(old) == len(files):
+            _remove_folder(path)
+    return deleted
+
+
+def _remove_folder(path: str) -> None:
+    """Remove an emptied staging folder (file-system storage only: others have no folders)."""
+    try:
+        os.rmdir(default_storage.path(path))
+    except (NotImplementedError, OSError):
+        pass
+
+
 def _staged(token: str, *, sheet: DataSheet, user: User) -> tuple[str, list[tuple[str, str]]]:
     try:
-        payload = signing.loads(token, salt=STAGING_SALT, max_age=24 * 3600)
+        payload = signing.loads(token, salt=STAGING_SALT, max_age=STAGING_MAX_AGE_SECONDS)
     except signing.BadSignature as exc:
         raise ValidationError(
             _("This upload expired or was not yours: upload the files again.")
@@ -234,6 +315,22 @@ def _staged(token: str, *, sheet: DataSheet, user: User) -> tuple[str, list[tupl
     if payload["user"] != user.pk or payload["sheet"] != sheet.pk:
         raise ValidationError(_("This upload expired or was not yours: upload the files again."))
     return payload["folder"], [tuple(pair) for pair in payload["files"]]
+
+
+def _staged_contents(token: str, *, sheet: DataSheet, user: User) -> list[tuple[str, bytes]]:
+    """The staged files' (original name, content)."""
+    folder, names = _staged(token, sheet=sheet, user=user)
+    contents = []
+    for safe, original in names:
+        if not default_storage.exists(f"{folder}/{safe}"):
+            raise ValidationError(
+                _(
+                    "These files were already stored, or the upload expired: upload them again if needed."
+                )
+            )
+        with default_storage.open(f"{folder}/{safe}", "rb") as handle:
+            contents.append((original, handle.read()))
+    return contents
 
 
 def _current_values(sheet: DataSheet) -> dict[Key, Decimal]:
@@ -293,7 +390,8 @@ def datasheet_import_preview(
     *,
     sheet: DataSheet,
     user: User,
-    token: str,
+    token: str = "",
+    files: Sequence[tuple[str, bytes]] | None = None,
     fmt: str | None = None,
     indicator: str | None = None,
     max_bytes: int | None = None,
@@ -303,6 +401,9 @@ def datasheet_import_preview(
 
     In `merge` mode nothing is removed; in `replace` mode `removed` lists the values of the
     files' indicators that the files do not carry.
+
+    `files` (name, content) instead of a token reads them from memory (the command line
+    never stages to disk). A refused upload's staged files are deleted.
     """
     from django.conf import settings
 
@@ -313,18 +414,12 @@ def datasheet_import_preview(
         raise ValidationError(
             _("Unknown upload mode %(mode)s: choose merge or replace.") % {"mode": mode}
         )
-    folder, names = _staged(token, sheet=sheet, user=user)
-    preview = ImportPreview(token=token, files=[original for _safe, original in names], mode=mode)
+    contents = list(files) if files is not None else _staged_contents(token, sheet=sheet, user=user)
+    preview = ImportPreview(
+        token=token, files=[original for original, _data in contents], mode=mode
+    )
     parsed_rows = []
-    for safe, original in names:
-        if not default_storage.exists(f"{folder}/{safe}"):
-            raise ValidationError(
-                _(
-                    "These files were already stored, or the upload expired: upload them again if needed."
-                )
-            )
-        with default_storage.open(f"{folder}/{safe}", "rb") as handle:
-            data = handle.read()
+    for original, data in contents:
         result = parse_upload(
             original,
             data,
@@ -364,6 +459,8 @@ def datasheet_import_preview(
         ]
     factors = dict(Indicator.objects.filter(pk__in=covered).values_list("pk", "outlier_factor"))
     preview.outliers = _outliers(mapped.candidates, _accepted_values(sheet), factors)
+    if not preview.ok and files is None:
+        upload_discard(token=token, sheet=sheet, user=user)  # refused: nothing is kept
     return preview
 
 
@@ -421,8 +518,9 @@ def datasheet_import_apply(
     *,
     sheet: DataSheet,
     user: User,
-    token: str,
+    token: str = "",
     expected_lock_version: int,
+    files: Sequence[tuple[str, bytes]] | None = None,
     confirm_outliers: bool = False,
     fmt: str | None = None,
     indicator: str | None = None,
@@ -447,7 +545,13 @@ def datasheet_import_apply(
         raise PermissionDenied(_("Only the country's focal point can change this data sheet."))
     if preview is None or preview.token != token or preview.mode != mode:
         preview = datasheet_import_preview(
-            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator, mode=mode
+            sheet=sheet,
+            user=user,
+            token=token,
+            files=files,
+            fmt=fmt,
+            indicator=indicator,
+            mode=mode,
         )
     if not preview.ok:
         raise ValidationError(_("The upload has problems; nothing was stored."))
@@ -457,50 +561,66 @@ def datasheet_import_apply(
         )
     if preview.removed and not confirm_removals:
         raise RemovalsNotConfirmed(removal_labels(preview))
-    folder, names = _staged(token, sheet=sheet, user=user)
-    with transaction.atomic():
-        locked = _lock(sheet, expected_lock_version)
-        if not locked.is_editable:
-            raise ValidationError(
-                _("This data sheet is %(status)s and cannot be changed.")
-                % {"status": locked.get_status_display()}
-            )
-        uploads = _store_uploads(folder, names, user, preview)
-        _observations_merge(locked, preview, uploads, user, timezone.now())
-        for upload in uploads.values():
-            _event(
-                locked,
-                SheetEvent.Kind.UPLOADED,
-                user,
-                address=address,
-                upload=upload,
-                details={
-                    "mode": preview.mode,
-                    "added": len(preview.added),
-                    "changed": len(preview.changed),
-                    "removed": len(preview.removed),
-                    "unchanged": preview.unchanged,
-                    "not_tracked": preview.not_tracked,
-                },
-            )
-    transaction.on_commit(lambda: _unstage(folder, names))
+    contents = list(files) if files is not None else _staged_contents(token, sheet=sheet, user=user)
+    try:
+        with transaction.atomic():
+            _apply(sheet, user, preview, contents, expected_lock_version, address)
+    except ValidationError:
+        if files is None:
+            upload_discard(token=token, sheet=sheet, user=user)  # refused: nothing is kept
+        raise
+    if files is None:
+        transaction.on_commit(lambda: upload_discard(token=token, sheet=sheet, user=user))
     sheet.refresh_from_db()
     return preview
+
+
+def _apply(
+    sheet: DataSheet,
+    user: User,
+    preview: ImportPreview,
+    contents: list[tuple[str, bytes]],
+    expected_lock_version: int,
+    address: str | None,
+) -> None:
+    locked = _lock(sheet, expected_lock_version)
+    if not locked.is_editable:
+        raise ValidationError(
+            _("This data sheet is %(status)s and cannot be changed.")
+            % {"status": locked.get_status_display()}
+        )
+    uploads = _store_uploads(contents, user, preview)
+    _observations_merge(locked, preview, uploads, user, timezone.now())
+    for upload in uploads.values():
+        _event(
+            locked,
+            SheetEvent.Kind.UPLOADED,
+            user,
+            address=address,
+            upload=upload,
+            details={
+                "mode": preview.mode,
+                "added": len(preview.added),
+                "changed": len(preview.changed),
+                "removed": len(preview.removed),
+                "unchanged": preview.unchanged,
+                "not_tracked": preview.not_tracked,
+            },
+        )
 
 
 def _unstage(folder: str, names: list[tuple[str, str]]) -> None:
     for safe, _original in names:
         default_storage.delete(f"{folder}/{safe}")
+    _remove_folder(folder)
 
 
 def _store_uploads(
-    folder: str, names: list[tuple[str, str]], user: User, preview: ImportPreview
+    contents: list[tuple[str, bytes]], user: User, preview: ImportPreview
 ) -> dict[str, UploadedFile]:
     uploads = {}
     fmt = ",".join(sorted(preview.formats))
-    for safe, original in names:
-        with default_storage.open(f"{folder}/{safe}", "rb") as handle:
-            data = handle.read()
+    for original, data in contents:
         upload = UploadedFile(
             original_name=original[:255],
             format=fmt[:12],

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from indicators.imports.types import ParsedRow, Problem
 from indicators.models import AreaCodeMapping, Indicator, SeriesCodeMapping, StatisticalOperation
 from portal.models import Country
+from portal.spreadsheets import starts_like_a_formula
 
 CODELISTS = (
     Path(__file__).resolve().parents[2] / "portal" / "fixtures" / "reference" / "sdmx_codelists.csv"
@@ -39,6 +40,13 @@ def codelists() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=8192)
 def disaggregation_key(pairs: tuple[tuple[str, str], ...]) -> str:
     return ";".join(f"{dim}={code}" for dim, code in sorted(pairs))
+
+
+def _formula_code() -> str:
+    return _(
+        "a code may not start with =, +, -, @, a tab or a line break "
+        "(spreadsheets would run it as a formula)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +209,13 @@ class RowMapper:
 
     def check_codes(self, row: ParsedRow, indicator: Indicator, result: MappingResult) -> bool:
         ok = True
-        for dimension, code in row.disaggregation:
+        # Free-text codes (the series, dimensions without a code list) end up in exports.
+        for dimension, code in [("series_code", row.series_code), *row.disaggregation]:
             allowed = self.codelists.get(dimension)
-            if allowed is not None and code not in allowed:
+            if starts_like_a_formula(dimension) or starts_like_a_formula(code):
+                result.problems.append(self.problem(row, dimension, code, _formula_code()))
+                ok = False
+            elif allowed is not None and code not in allowed:
                 result.problems.append(
                     self.problem(
                         row,

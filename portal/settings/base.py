@@ -123,6 +123,13 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# One data-sheet upload request: at most this many files and bytes in all, checked from the
+# sizes before any file is read (indicators/services/sheets.py::upload_refusals). Django
+# refuses a request with more file fields than DATA_UPLOAD_MAX_NUMBER_FILES (400) before
+# spooling them to disk.
+PORTAL_MAX_UPLOAD_FILES = env.int("PORTAL_MAX_UPLOAD_FILES", default=10)
+PORTAL_MAX_UPLOAD_TOTAL_BYTES = env.int("PORTAL_MAX_UPLOAD_TOTAL_BYTES", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@wg-statistics.example.org")
@@ -159,9 +166,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 
-# Login throttling: this many failures per e-mail or per address within the window.
+# Login throttling (portal login, admin login, API tokens; portal/services.py): this many
+# failures per e-mail, and per client address, within the window. A success clears only the
+# e-mail's count.
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
 LOGIN_THROTTLE_WINDOW_SECONDS = env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=900)
+# Password-reset requests: this many per e-mail and per address within the window; beyond
+# that the same neutral "sent" page is shown and no e-mail goes out.
+PASSWORD_RESET_THROTTLE_PER_EMAIL = env.int("PASSWORD_RESET_THROTTLE_PER_EMAIL", default=3)
+PASSWORD_RESET_THROTTLE_PER_ADDRESS = env.int("PASSWORD_RESET_THROTTLE_PER_ADDRESS", default=10)
+PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = env.int(
+    "PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", default=3600
+)
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated). Every
+# throttle keys on the client address (portal/throttling.py::client_address): with an empty
+# list that is REMOTE_ADDR; when REMOTE_ADDR is one of these, the right-most X-Forwarded-For
+# entry that is not a trusted proxy.
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
@@ -188,7 +210,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.Page",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "100/hour"},
+    # Per user (token or session) and, for requests without one, per client address.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonRateThrottle",
+        "portal.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER_RATE", default="5000/hour"),
+        "anon": env("API_THROTTLE_ANON_RATE", default="100/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statistics working-group portal API",
@@ -231,6 +261,7 @@ PORTAL_SDMX_STRUCTURE = env("PORTAL_SDMX_STRUCTURE", default="KG_NSC:SDG(1.8)")
 # Celery beat (the `celery -A portal beat` process in production).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": 60.0},
+    "staged-uploads-sweep": {"task": "indicators.tasks.staged_uploads_sweep", "schedule": 3600.0},
     "engine-nightly": {
         "task": "indicators.reports.tasks.engine_run_nightly",
         "schedule": crontab(hour=2, minute=30),

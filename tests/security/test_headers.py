@@ -33,7 +33,7 @@ def test_login_is_throttled_after_repeated_failures(world, settings):
 
 def test_login_throttle_is_per_address_too(world, settings):
     """Spraying many accounts from one address is throttled as well."""
-    settings.LOGIN_THROTTLE_FAILURES = 5
+    settings.LOGIN_THROTTLE_ADDRESS_FAILURES = 5
     client = Client(REMOTE_ADDR="203.0.113.9")
     for n in range(5):
         _login(client, f"nobody{n}@example.org", "wrong password")

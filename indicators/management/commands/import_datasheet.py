@@ -68,11 +68,11 @@ class Command(BaseCommand):
                 ).first()
                 if sheet is None:
                     sheet = services.datasheet_create(country=country, round=round, user=user)
-                token = services.upload_stage(sheet=sheet, user=user, files=files)
+                # Read from memory: the command line never stages files to disk.
                 preview = services.datasheet_import_preview(
                     sheet=sheet,
                     user=user,
-                    token=token,
+                    files=files,
                     fmt=options["format"],
                     indicator=options["indicator"],
                     mode=options["mode"],
@@ -99,7 +99,7 @@ class Command(BaseCommand):
                 services.datasheet_import_apply(
                     sheet=sheet,
                     user=user,
-                    token=token,
+                    files=files,
                     expected_lock_version=sheet.lock_version,
                     confirm_outliers=True,
                     preview=preview,
