@@ -64,6 +64,7 @@ PUBLIC = {
     "meetings:statistics": "published participation statistics",
     "meetings:statistics_csv": "published participation statistics",
     "meetings:statistics_xlsx": "published participation statistics",
+    "secretariat:invitation_accept": "the link from an invitation e-mail (an unknown token: 410)",
 }
 
 # Bound to another country's (or user's) object, but legitimately readable by any member:
@@ -97,6 +98,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "portal:country_detail": {"iso3": "KGZ"},
         "portal:country_workspace": {"iso3": "KGZ"},
         "portal:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "secretariat:invitation_accept": {"token": "not-an-invitation"},
         "indicators:sheet_diff": {"pk": w.sheet_b.pk, "other": w.sheet_b.pk},
         "indicators:reports:country": {"iso3": "KGZ"},
         "indicators:reports:indicator": {"code": "3.2.1"},
@@ -138,6 +140,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
                 "api_v1": w.sheet_b.pk,
                 "forum": w.topic_b.pk,
                 "meetings": w.meeting_b.pk,
+                "secretariat": w.sheet_b.pk,
             }[app]
         kwargs = dict.fromkeys(route.params, pk)
     return reverse(route.name, kwargs=kwargs)
