@@ -16,7 +16,12 @@ LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and sends ISO dates in every language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class InvitationForm(forms.Form):
@@ -70,6 +75,10 @@ class RoundForm(forms.Form):
         help_text=_("None selected: the round asks for every indicator."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+
+
+class DeadlineForm(forms.Form):
+    closes_on = forms.DateField(label=_("New deadline"), widget=DateInput)
 
 
 class IndicatorForm(forms.Form):

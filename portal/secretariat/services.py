@@ -341,6 +341,41 @@ def round_set_open(
     return True
 
 
+def round_set_deadline(
+    *,
+    actor: User,
+    round_: ReportingRound,
+    closes_on: datetime.date | None,
+    address: str | None = None,
+) -> bool:
+    """Move a round's deadline (not before its opening); False when unchanged."""
+    _require(permissions.can_manage_rounds(actor), _("Only the secretariat can change deadlines."))
+    if closes_on is None:
+        raise ValidationError({"closes_on": _("Give the new deadline.")})
+    if closes_on < round_.opens_on:
+        raise ValidationError(
+            {
+                "closes_on": _("The deadline (%(closes)s) is before the opening (%(opens)s).")
+                % {"closes": closes_on.isoformat(), "opens": round_.opens_on.isoformat()}
+            }
+        )
+    old = round_.closes_on
+    if old == closes_on:
+        return False
+    with transaction.atomic():
+        round_.closes_on = closes_on
+        round_.save(update_fields=["closes_on", "updated_at"])
+        audit_record(
+            action="round.deadline",
+            obj=round_,
+            summary=f"round {round_.code}: deadline {old.isoformat()} → {closes_on.isoformat()}",
+            actor=actor,
+            address=address,
+            details={"old": old.isoformat(), "new": closes_on.isoformat()},
+        )
+    return True
+
+
 DELIVERED = (DataSheet.Status.SUBMITTED, DataSheet.Status.ACCEPTED)
 
 

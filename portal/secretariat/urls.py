@@ -13,6 +13,7 @@ urlpatterns = [
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/open/", views.round_toggle, name="round_toggle"),
+    path("rounds/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
     path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),

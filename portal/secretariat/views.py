@@ -220,6 +220,33 @@ def round_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("secretariat:rounds")
 
 
+@require_POST
+@secretariat_only(permissions.can_manage_rounds)
+def round_deadline(request: AuthedRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(ReportingRound, pk=pk)
+    form = forms.DeadlineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["closes_on"]))
+        changed = services.round_set_deadline(
+            actor=request.user,
+            round_=round_,
+            closes_on=form.cleaned_data["closes_on"],
+            address=_address(request),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if changed:
+            messages.success(
+                request,
+                _("The deadline of %(code)s is now %(date)s.")
+                % {"code": round_.code, "date": round_.closes_on.isoformat()},
+            )
+    return redirect("secretariat:completeness", pk=round_.pk)
+
+
 @secretariat_only(permissions.can_view_completeness)
 def completeness(request: AuthedRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(ReportingRound, pk=pk)
@@ -271,6 +298,7 @@ def completeness(request: AuthedRequest, pk: int) -> HttpResponse:
         "totals": totals,
         "n_countries": len(rows),
         "today": timezone.localdate(),
+        "deadline_form": forms.DeadlineForm(initial={"closes_on": round_.closes_on}),
     }
     return render(request, "secretariat/completeness.html", context)
 

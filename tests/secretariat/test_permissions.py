@@ -82,6 +82,7 @@ def _pages(world):  # type: ignore[no-untyped-def]
                     "closes_on": "2027-02-01",
                 },
             ),
+            (reverse("secretariat:round_deadline", args=[round_pk]), {"closes_on": "2026-12-20"}),
             (reverse("secretariat:round_toggle", args=[round_pk]), {"open": "0"}),
             (
                 reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
@@ -126,6 +127,8 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert (world["activity"].status == Activity.Status.DONE) is changed
     assert (world["indicator"].target_value == 20) is changed
     assert Invitation.objects.filter(email="someone@example.org").exists() is changed
+    deadline = ReportingRound.objects.get(code="2026").closes_on
+    assert (deadline.isoformat() == "2026-12-20") is changed
 
 
 def test_anonymous_is_sent_to_log_in(client, world):  # type: ignore[no-untyped-def]

@@ -155,3 +155,33 @@ def test_the_beat_task_runs_the_service(members, db):  # type: ignore[no-untyped
     )
     assert send_round_reminders() == 3
     assert send_round_reminders() == 0
+
+
+def test_move_the_deadline(client, cast, round_2026):  # type: ignore[no-untyped-def]
+    client.force_login(cast.users["coordinator"])
+    url = reverse("secretariat:round_deadline", args=[round_2026.pk])
+    page = client.get(reverse("secretariat:completeness", args=[round_2026.pk])).content.decode()
+    assert 'value="2026-12-15"' in page
+    response = client.post(url, {"closes_on": "2027-01-31"}, follow=True)
+    assert "The deadline of 2026 is now 2027-01-31." in response.content.decode()
+    round_2026.refresh_from_db()
+    assert round_2026.closes_on == datetime.date(2027, 1, 31)
+    event = AuditEvent.objects.get(action="round.deadline")
+    assert event.details == {"old": "2026-12-15", "new": "2027-01-31"}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2026-01-01", "is before the opening"), ("", "required"), ("31.02.2027", "valid date")],
+)
+def test_bad_deadlines_are_refused_with_the_reason(client, cast, round_2026, value, message):  # type: ignore[no-untyped-def]
+    client.force_login(cast.users["coordinator"])
+    response = client.post(
+        reverse("secretariat:round_deadline", args=[round_2026.pk]),
+        {"closes_on": value},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    round_2026.refresh_from_db()
+    assert round_2026.closes_on == datetime.date(2026, 12, 15)
+    assert not AuditEvent.objects.filter(action="round.deadline").exists()
