@@ -90,3 +90,17 @@ def test_coordinator_invites_opens_a_round_and_edits_a_target(page, cast, indica
     screenshot(page, "secretariat-indicator")
     assert Indicator.objects.get(code="3.2.1").target_value == 20
     assert IndicatorChange.objects.get().engine_run == EngineRun.objects.get()
+
+
+def test_secretariat_pages_in_spanish(page, cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+    User.objects.filter(email="coord@example.org").update(language="es")
+    login(page, "coord@example.org", TEST_PASSWORD)
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Secretaría").first.click()
+    page.get_by_role("link", name="Rondas de presentación de informes").first.click()
+    page.get_by_role("link", name="Completitud").first.click()
+    page.get_by_role("heading", name="Completitud de Ronda 2026").wait_for()
+    assert "Kirguistán" in page.locator("#completeness").inner_text()
+    assert "sin empezar" in page.locator("#completeness").inner_text()
+    assert page.get_by_label("Nueva fecha límite").input_value() == "2026-12-15"
+    screenshot(page, "secretariat-completeness-es")
