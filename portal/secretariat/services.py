@@ -4,7 +4,9 @@ indicator definitions and programme activities. Each change is audited in its tr
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
+import smtplib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,6 +27,8 @@ from portal.models import Country, Organisation, User
 from portal.secretariat import permissions
 from portal.secretariat.models import IndicatorChange, Invitation, RoundIndicator, RoundReminder
 from portal.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 INVITATION_VALIDITY = datetime.timedelta(days=14)
 REMIND_DAYS_BEFORE = 7
@@ -136,7 +140,12 @@ def invitation_create(
                 link,
             ]
         )
-    send_mail(subject, body, None, [email])
+    try:
+        send_mail(subject, body, None, [email])
+    except (OSError, smtplib.SMTPException) as exc:
+        # The invitation stands; the page gives the coordinator the link to pass on.
+        logger.error("invitation e-mail to %s not sent: %s", email, exc)
+        invitation.mail_failed = True  # type: ignore[attr-defined]
     return invitation, link
 
 

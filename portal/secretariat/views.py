@@ -69,12 +69,22 @@ def members(request: AuthedRequest) -> HttpResponse:
     form = forms.InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _link = services.invitation_create(
+            invitation, link = services.invitation_create(
                 actor=request.user, address=_address(request), **form.cleaned_data
             )
         except ValidationError as error:
             _form_errors(form, error)
         else:
+            if getattr(invitation, "mail_failed", False):
+                messages.warning(
+                    request,
+                    _(
+                        "The e-mail to %(email)s could not be sent; give them this link "
+                        "yourself (valid 14 days): %(link)s"
+                    )
+                    % {"email": invitation.email, "link": link},
+                )
+                return redirect("secretariat:members")
             messages.success(
                 request,
                 _("%(email)s was invited; the link works for 14 days.")

@@ -221,3 +221,25 @@ def test_members_page_lists_accounts_and_invitations_in_spanish(client, cast):  
     body = response.content.decode()
     assert "fp.b@example.org" in body and "new.person@example.org" in body
     assert "Invitar a una persona" in body
+
+
+def test_mail_failure_keeps_the_invitation_and_shows_the_link(client, cast, settings):  # type: ignore[no-untyped-def]
+    # An SMTP server that refuses connections: nothing is listening on port 1.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    client.force_login(cast.users["coordinator"])
+    response = client.post(
+        reverse("secretariat:members"),
+        {
+            "email": "offline@example.org",
+            "full_name": "Offline",
+            "role": "observer",
+            "organisation": Organisation.objects.get(name="Secretariat").pk,
+            "language": "en",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "could not be sent" in body and "/secretariat/join/" in body
+    assert Invitation.objects.get(email="offline@example.org").is_pending
