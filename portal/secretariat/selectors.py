@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from indicators.models import DataSheet, Indicator, Observation, ReportingRound
 from portal.models import Country, User
 from portal.secretariat.models import Invitation, RoundIndicator
+from portal.selectors import AttentionItem
 
 
 def members(*, query: str = "", role: str = "", active: str = "") -> QuerySet[User]:
@@ -141,3 +142,49 @@ def round_completeness(
             )
         )
     return rows
+
+
+def attention_items(*, user: User) -> list[AttentionItem]:
+    """For the secretariat: open rounds due within a week or past their deadline, with how
+    many member countries have not submitted."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from portal.secretariat import permissions
+
+    if not permissions.can_view_completeness(user):
+        return []
+    today = timezone.localdate()
+    delivered = DataSheet.objects.filter(
+        Q(status__in=(DataSheet.Status.SUBMITTED, DataSheet.Status.ACCEPTED)) | Q(is_current=True)
+    )
+    items = []
+    for round_ in ReportingRound.objects.filter(
+        is_open=True, opens_on__lte=today, closes_on__lte=today + datetime.timedelta(days=7)
+    ).order_by("closes_on"):
+        owing = (
+            Country.objects.filter(is_member=True)
+            .exclude(pk__in=delivered.filter(round=round_).values("country_id"))
+            .count()
+        )
+        if not owing:
+            continue
+        late = round_.closes_on < today
+        items.append(
+            AttentionItem(
+                title=ngettext(
+                    "%(round)s: %(n)s member country has not submitted",
+                    "%(round)s: %(n)s member countries have not submitted",
+                    owing,
+                )
+                % {"round": round_.name, "n": owing},
+                url=reverse("secretariat:completeness", args=[round_.pk]),
+                detail=(_("The deadline was %(date)s.") if late else _("The deadline is %(date)s."))
+                % {"date": date_format(round_.closes_on)},
+                level="warning" if late else "info",
+            )
+        )
+    return items

@@ -129,3 +129,28 @@ def test_query_count_does_not_grow_with_200_countries(
     assert response.content.decode().count("<tr data-iso3=") == 202
     with django_assert_max_num_queries(15):
         assert client.get(url + "?format=csv").status_code == 200
+
+
+def test_dashboard_tells_the_coordinator_who_is_late(client, members, indicators):  # type: ignore[no-untyped-def]
+    round_ = _deadline_passed_round(["3.2.1"])
+    make_sheet(members.country_a, round_, DataSheet.Status.SUBMITTED, submitted_at=timezone.now())
+    client.force_login(members.users["coordinator"])
+    body = client.get("/").content.decode()
+    assert "2025 round: 1 member country has not submitted" in body
+    assert reverse("secretariat:completeness", args=[round_.pk]) in body
+    client.force_login(members.users["focal_point_b"])
+    assert "not submitted" not in client.get("/").content.decode()
+    make_sheet(members.country_b, round_, DataSheet.Status.ACCEPTED, submitted_at=timezone.now())
+    client.force_login(members.users["coordinator"])
+    assert "not submitted" not in client.get("/").content.decode()
+
+
+def test_dashboard_item_in_spanish(client, members, indicators):  # type: ignore[no-untyped-def]
+    _deadline_passed_round(["3.2.1"])
+    coordinator = members.users["coordinator"]
+    coordinator.language = "es"
+    coordinator.save(update_fields=["language"])
+    client.force_login(coordinator)
+    body = client.get("/").content.decode()
+    assert "Ronda 2025: 2 países miembros no han presentado su hoja" in body
+    assert "La fecha límite era el" in body
