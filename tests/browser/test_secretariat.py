@@ -104,3 +104,23 @@ def test_secretariat_pages_in_spanish(page, cast, indicators, round_2026):  # ty
     assert "sin empezar" in page.locator("#completeness").inner_text()
     assert page.get_by_label("Nueva fecha límite").input_value() == "2026-12-15"
     screenshot(page, "secretariat-completeness-es")
+
+
+def test_edit_activities_from_the_programme_page(page, cast):  # type: ignore[no-untyped-def]
+    from meetings.models import Activity
+    from tests.meetings.factories import ActivityFactory
+
+    activity = ActivityFactory(code="2(b)", title="Regional workshop on migration statistics")
+    login(page, "coord@example.org", TEST_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/meetings/programme/")
+    page.get_by_role("link", name="Edit activities").click()
+    page.get_by_role("link", name="2(b)").click()
+    page.get_by_label("Status").select_option("ongoing")
+    page.get_by_label("Progress notes").fill("Workshop held in Bishkek; report in preparation.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("2(b) was saved.").wait_for()
+    screenshot(page, "secretariat-activities")
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.ONGOING
+    assert "Bishkek" in page.locator("#activities").inner_text()
