@@ -163,3 +163,7 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# The secretariat's records, registered from their own module.
+import portal.secretariat.admin  # noqa: E402, F401

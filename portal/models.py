@@ -407,3 +407,12 @@ class IdempotencyKey(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.created_at < timezone.now() - self.TTL
+
+
+# The secretariat's records live in their own module; imported here so Django registers them.
+from portal.secretariat.models import (  # noqa: E402, F401
+    IndicatorChange,
+    Invitation,
+    RoundIndicator,
+    RoundReminder,
+)

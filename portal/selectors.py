@@ -24,7 +24,7 @@ class AttentionItem:
 def dashboard_attention(*, user: User) -> list[AttentionItem]:
     """Collect attention items from every app that offers `<app>.selectors.attention_items`."""
     items: list[AttentionItem] = []
-    for app in ("indicators", "forum", "meetings"):
+    for app in ("indicators", "forum", "meetings", "portal.secretariat"):
         try:
             module = importlib.import_module(f"{app}.selectors")
         except ModuleNotFoundError:

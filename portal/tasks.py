@@ -18,3 +18,7 @@ def outbox_sweep() -> int:
 
     published, _remaining = sweep()
     return published
+
+
+# The secretariat's tasks, registered with the portal app's.
+from portal.secretariat.tasks import send_round_reminders  # noqa: E402, F401

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include((api_urls, "api"))),
     path("api/v1/", include((api_urls.v1, "api_v1"))),
     path("public/", include("indicators.public.urls")),
+    path("secretariat/", include("portal.secretariat.urls")),
     path("", include("portal.site_urls")),
 ]
 

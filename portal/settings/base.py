@@ -270,4 +270,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forum.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    "round-reminders": {
+        "task": "portal.secretariat.tasks.send_round_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

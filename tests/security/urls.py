@@ -68,6 +68,7 @@ PUBLIC = {
     "public:country": "the public site: a country's accepted and published figures only",
     "public:indicator": "the public site: an indicator's accepted and published figures only",
     "api_v1:public_country": "the public site's API: a country's published figures only",
+    "secretariat:invitation_accept": "the link from an invitation e-mail (an unknown token: 410)",
 }
 
 # Bound to another country's (or user's) object, but legitimately readable by any member:
@@ -104,6 +105,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "portal:country_detail": {"iso3": "KGZ"},
         "portal:country_workspace": {"iso3": "KGZ"},
         "portal:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "secretariat:invitation_accept": {"token": "not-an-invitation"},
         "indicators:sheet_diff": {"pk": w.sheet_b.pk, "other": w.sheet_b.pk},
         "indicators:value_history": {"pk": w.sheet_b.pk, "observation": w.observation_b.pk},
         "indicators:reports:country": {"iso3": "KGZ"},
@@ -151,6 +153,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
                 "api_v1": w.sheet_b.pk,
                 "forum": w.topic_b.pk,
                 "meetings": w.meeting_b.pk,
+                "secretariat": w.sheet_b.pk,
             }[app]
         kwargs = dict.fromkeys(route.params, pk)
     return reverse(route.name, kwargs=kwargs)

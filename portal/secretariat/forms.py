@@ -1,0 +1,100 @@
+"""Forms of the secretariat's pages. They check the shape of the input; the services
+re-check and store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from meetings.models import Activity
+from portal.models import Organisation, User
+
+LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and sends ISO dates in every language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.select_related("country")
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=LANGUAGE_CHOICES)
+
+
+class AcceptInvitationForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.select_related("country"),
+        required=False,
+    )
+
+
+class RoundForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("For example 2027."))
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name_es = forms.CharField(label=_("Name (Spanish)"), max_length=120, required=False)
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput)
+    closes_on = forms.DateField(label=_("Deadline"), widget=DateInput)
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators asked for"),
+        queryset=Indicator.objects.order_by("framework", "code"),
+        required=False,
+        help_text=_("None selected: the round asks for every indicator."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+class DeadlineForm(forms.Form):
+    closes_on = forms.DateField(label=_("New deadline"), widget=DateInput)
+
+
+class IndicatorForm(forms.Form):
+    target_kind = forms.ChoiceField(label=_("Target kind"), choices=Indicator.TargetKind.choices)
+    target_value = forms.FloatField(label=_("Target value"), required=False)
+    target_year = forms.IntegerField(label=_("Target year"), min_value=1900, max_value=2100)
+    cutoff = forms.FloatField(label=_("Cut-off"), required=False)
+    desired_direction = forms.ChoiceField(
+        label=_("Desired direction"), choices=Indicator.Direction.choices
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=40)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+
+class ActivityForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+    progress_notes = forms.CharField(
+        label=_("Progress notes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from portal.secretariat import views
+
+app_name = "secretariat"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("members/", views.members, name="members"),
+    path("members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/active/", views.member_active, name="member_active"),
+    path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
+    path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("rounds/", views.rounds, name="rounds"),
+    path("rounds/<int:pk>/open/", views.round_toggle, name="round_toggle"),
+    path("rounds/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
+    path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("programme/", views.activities, name="activities"),
+    path("programme/activities/<int:pk>/", views.activity_edit, name="activity_edit"),
+]

@@ -1,0 +1,168 @@
+"""Every secretariat page and action as a matrix of roles: only the coordinator (and a
+superuser) gets in; anonymous visitors are sent to log in; the others get 403."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import ReportingRound
+from meetings.models import Activity
+from portal.models import User
+from portal.secretariat.models import Invitation
+from tests.factories import UserFactory
+from tests.meetings.factories import ActivityFactory
+
+ROLES = ["focal_point", "member", "agency_focal_point", "observer", "coordinator", "superuser"]
+ALLOWED = {"coordinator", "superuser"}
+
+
+@pytest.fixture
+def world(sheet_world):  # type: ignore[no-untyped-def]
+    from indicators.models import Indicator
+
+    sheet_world.users["superuser"] = UserFactory(
+        email="root@example.org", role=User.Role.OBSERVER, is_superuser=True, is_staff=True
+    )
+    activity = ActivityFactory()
+    invitation = Invitation.objects.create(
+        email="new@example.org",
+        full_name="New",
+        role=User.Role.OBSERVER,
+        organisation=sheet_world.users["observer"].organisation,
+        token_hash="x" * 64,
+        expires_at="2099-01-01T00:00:00Z",
+    )
+    return {
+        "cast": sheet_world,
+        "indicator": Indicator.objects.get(code="3.2.1"),
+        "activity": activity,
+        "invitation": invitation,
+    }
+
+
+def _pages(world):  # type: ignore[no-untyped-def]
+    cast = world["cast"]
+    target = cast.users["focal_point_b"]
+    round_pk = ReportingRound.objects.get().pk
+    return {
+        "GET": [
+            reverse("secretariat:index"),
+            reverse("secretariat:members"),
+            reverse("secretariat:member_edit", args=[target.pk]),
+            reverse("secretariat:rounds"),
+            reverse("secretariat:completeness", args=[round_pk]),
+            reverse("secretariat:completeness", args=[round_pk]) + "?format=csv",
+            reverse("secretariat:indicators"),
+            reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
+            reverse("secretariat:activities"),
+            reverse("secretariat:activity_edit", args=[world["activity"].pk]),
+        ],
+        "POST": [
+            (
+                reverse("secretariat:members"),
+                {
+                    "email": "someone@example.org",
+                    "full_name": "Someone",
+                    "role": "observer",
+                    "organisation": cast.users["observer"].organisation_id,
+                    "language": "en",
+                },
+            ),
+            (
+                reverse("secretariat:member_edit", args=[target.pk]),
+                {"role": "country_member", "organisation": target.organisation_id},
+            ),
+            (reverse("secretariat:member_active", args=[target.pk]), {"active": "0"}),
+            (reverse("secretariat:invitation_revoke", args=[world["invitation"].pk]), {}),
+            (
+                reverse("secretariat:rounds"),
+                {
+                    "code": "R99",
+                    "name_en": "Round 99",
+                    "opens_on": "2027-01-01",
+                    "closes_on": "2027-02-01",
+                },
+            ),
+            (reverse("secretariat:round_deadline", args=[round_pk]), {"closes_on": "2026-12-20"}),
+            (reverse("secretariat:round_toggle", args=[round_pk]), {"open": "0"}),
+            (
+                reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
+                {
+                    "target_kind": "absolute",
+                    "target_value": "20",
+                    "target_year": "2030",
+                    "cutoff": "",
+                    "desired_direction": "decrease",
+                    "unit": "PER_1000_LIVE_BIRTHS",
+                },
+            ),
+            (
+                reverse("secretariat:activity_edit", args=[world["activity"].pk]),
+                {"status": "done", "progress_notes": "Finished."},
+            ),
+        ],
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_by_role(client, world, role):  # type: ignore[no-untyped-def]
+    client.force_login(world["cast"].users[role])
+    for url in _pages(world)["GET"]:
+        response = client.get(url)
+        assert response.status_code == (200 if role in ALLOWED else 403), (role, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
+    client.force_login(world["cast"].users[role])
+    target = world["cast"].users["focal_point_b"]
+    for url, data in _pages(world)["POST"]:
+        response = client.post(url, data)
+        assert response.status_code == (302 if role in ALLOWED else 403), (role, url)
+    target.refresh_from_db()
+    world["activity"].refresh_from_db()
+    world["indicator"].refresh_from_db()
+    changed = role in ALLOWED
+    assert (not target.is_active) is changed
+    assert (target.role == "country_member") is changed
+    assert (world["activity"].status == Activity.Status.DONE) is changed
+    assert (world["indicator"].target_value == 20) is changed
+    assert Invitation.objects.filter(email="someone@example.org").exists() is changed
+    deadline = ReportingRound.objects.get(code="2026").closes_on
+    assert (deadline.isoformat() == "2026-12-20") is changed
+
+
+def test_anonymous_is_sent_to_log_in(client, world):  # type: ignore[no-untyped-def]
+    pages = _pages(world)
+    for url in pages["GET"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    for url, data in pages["POST"]:
+        response = client.post(url, data)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_get_on_post_only_actions_is_refused(client, world):  # type: ignore[no-untyped-def]
+    client.force_login(world["cast"].users["coordinator"])
+    target = world["cast"].users["focal_point_b"]
+    assert client.get(reverse("secretariat:member_active", args=[target.pk])).status_code == 405
+
+
+def test_deactivated_coordinator_is_refused(client, world):  # type: ignore[no-untyped-def]
+    coordinator = world["cast"].users["coordinator"]
+    client.force_login(coordinator)
+    coordinator.is_active = False
+    coordinator.save(update_fields=["is_active"])
+    response = client.get(reverse("secretariat:members"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_admin_link_unless_superuser(client, world, role):  # type: ignore[no-untyped-def]
+    """The Django admin is for superusers: nobody else is shown a link into it."""
+    from meetings.models import Biennium
+
+    client.force_login(world["cast"].users[role])
+    assert Biennium.objects.exists()
+    for url in ("/", reverse("meetings:programme")):
+        body = client.get(url).content.decode()
+        assert ("/admin/" in body) is (role == "superuser"), (role, url)
