@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "indicators.models.DiscrepancyCase.Status",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingModeEnum": "meetings.models.Meeting.Mode",
+        "UploadModeEnum": "indicators.services.sheets.IMPORT_MODES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
