@@ -11,17 +11,18 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-METHOD = (
-    "Progress classification of the MDG technical note as fixed in ENGINE.md and "
-    "docs/methodology.md: first and latest values since the baseline year, geometric trend "
-    "when falling and linear when rising, t* = the year the trend reaches the target "
-    "(easier of target and cut-off); categories early achiever, on track, off track (slow), "
-    "off track (regressing), insufficient data. Discrepancies: a common year is discrepant "
-    "when |international - national| / |national| > the indicator's relative tolerance "
-    "(default 0.05) and the difference exceeds its absolute tolerance."
+METHOD = gettext_lazy(
+    "Progress classification of the MDG technical note as described in docs/methodology.md: "
+    "first and latest values since the baseline year, geometric trend when falling and linear "
+    "when rising, t* = the year the trend reaches the target (easier of target and cut-off); "
+    "categories early achiever, on track, off track (slow), off track (regressing), "
+    "insufficient data. Discrepancies: a common year is discrepant when |international - "
+    "national| / |national| > the indicator's relative tolerance (default 0.05) and the "
+    "difference exceeds its absolute tolerance."
 )
 
 
@@ -73,7 +74,7 @@ def workbook(table: Table) -> Workbook:
     lines: list[tuple[str, str]] = [
         (str(_("Table")), table.title),
         (str(_("Exported at")), timezone.now().isoformat(timespec="seconds")),
-        (str(_("Method")), METHOD),
+        (str(_("Method")), str(METHOD)),
     ]
     for run in table.runs:
         lines.append(
