@@ -130,7 +130,7 @@ class _Frame:
         if self.y1 == self.y0:
             self.y1 = self.y0 + 1
         # Round ticks (1, 2, 2.5 or 5 times a power of ten), the axis ending on one of them.
-        self.y_step = _nice_step((self.y1 - self.y0) / 4)
+        self.y_step = _nice_step((self.y1 - self.y0) / 5)
         self.y0 = math.floor(self.y0 / self.y_step) * self.y_step
         self.y1 = math.ceil(self.y1 / self.y_step - 1e-9) * self.y_step
 

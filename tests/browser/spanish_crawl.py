@@ -125,7 +125,10 @@ CODE_TOKENS: set[str] = set()
 # Where users' own words are shown as a whole element (forum posts, the user's name, code and
 # file samples, the "English" option of the language selector): left out of the check. The
 # test also takes out every multi-word text people typed into the database (`Crawl.typed`).
+# `.exact` cells show a value exactly as it will be stored (upload preview, version diff): there
+# rounding would hide the very change being checked; they are still in the Spanish format.
 CONTENT_SELECTORS = [
+    ".exact",
     "[data-user-content]",
     ".post-body",
     ".user-link",
@@ -169,6 +172,8 @@ VISIBLE_TEXT_JS = """(selectors) => {
   const body = document.body.cloneNode(true);
   for (const sel of selectors) body.querySelectorAll(sel).forEach(e => e.remove());
   body.querySelectorAll('script, style, template').forEach(e => e.remove());
+  // Folded sections (<details>) are one click away: read them open.
+  body.querySelectorAll('details').forEach(e => { e.open = true; });
   // Option labels and SVG text are visible too (select boxes, chart ticks and labels).
   const extra = [];
   document.querySelectorAll('svg text').forEach(e => extra.push(e.textContent));
@@ -210,8 +215,9 @@ SKIP = re.compile(
 
 
 def url_shape(path: str) -> str:
-    """The URL with its ids and codes blanked: the crawler visits a few pages of each shape."""
-    return re.sub(r"/[A-Z]{3}/|/\d+(\.\w+)*/|/\d+/", "/*/", path)
+    """The URL with its ids, codes and slugs blanked: the crawler visits a few pages of each shape."""
+    path = re.sub(r"/(c|u)/[^/]+/", r"/\1/*/", path)
+    return re.sub(r"/(?:[A-Z]{3}|[^/]*\d[^/]*)(?=/)", "/*", path)
 
 
 @dataclass
@@ -219,7 +225,7 @@ class Crawl:
     allowed: set[str]
     typed: list[str] = field(default_factory=list)
     per_shape: int = 2
-    limit: int = 100
+    limit: int = 150
     seen: set[str] = field(default_factory=set)
     shapes: dict[str, int] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=dict)

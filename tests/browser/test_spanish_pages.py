@@ -9,11 +9,19 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import models
+from openpyxl import load_workbook
 
 from indicators.models import DataSheet, EngineRun, Indicator
 from meetings.models import Activity
 from tests.browser.conftest import login, screenshot
-from tests.browser.spanish_crawl import Crawl, problems_in
+from tests.browser.spanish_crawl import (
+    CONTENT_SELECTORS,
+    VISIBLE_TEXT_JS,
+    Crawl,
+    problems_in,
+    without_typed,
+)
+from tests.browser.test_datasheets import _fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,3 +148,48 @@ def test_every_role_sees_spanish_only(page, demo):  # type: ignore[no-untyped-de
                 page.goto(url)
                 screenshot(page, name)
     assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())
+
+
+def test_spanish_focal_point_preview_grid_and_template(page, demo, tmp_path):  # type: ignore[no-untyped-def]
+    """The pages the crawler cannot reach by links (the upload preview, the editable grid of a
+    draft with values) and the Excel template's README, for a Spanish-speaking focal point."""
+    sheet = DataSheet.objects.get(country__iso3="CHL", status="draft")
+    login(page, "focal.chl@demo.wg.example", settings.PORTAL_DEMO_PASSWORD)
+    assert page.evaluate("document.documentElement.lang") == "es"  # saved in the profile
+    with page.expect_download() as download:
+        page.goto(f"/data/sheets/{sheet.pk}/")
+        page.locator(f"a[href='/data/sheets/{sheet.pk}/template.xlsx']").first.click()
+    template = tmp_path / "plantilla.xlsx"
+    download.value.save_as(template)
+    readme = [str(c.value or "") for c in load_workbook(template)["README"]["A"]]
+    assert "País: Chile" in readme, readme[:5]
+    _fill(
+        template,
+        [
+            {"indicator": "3.2.1", "year": 2015, "value": 8.123456, "unit": "PER_1000_LIVE_BIRTHS"},
+            {"indicator": "3.2.1", "year": 2021, "value": 6.5, "unit": "PER_1000_LIVE_BIRTHS"},
+            {
+                "indicator": "3.2.1",
+                "year": 2021,
+                "value": 7.25,
+                "unit": "PER_1000_LIVE_BIRTHS",
+                "disaggregation": "SEX=F",
+            },
+        ],
+    )
+    page.goto(f"/data/sheets/{sheet.pk}/upload/")
+    page.locator("input[type=file]").set_input_files(str(template))
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    allowed, typed = allowed_numbers(), typed_texts()
+    preview = page.evaluate(VISIBLE_TEXT_JS, CONTENT_SELECTORS)
+    assert page.locator(".progress-preview").count() == 1, preview[:500]
+    assert problems_in(without_typed(preview, typed), allowed) == []
+    screenshot(page, "es-preview")
+    page.locator(f"form[action='/data/sheets/{sheet.pk}/upload/confirm/'] button").click()
+    page.wait_for_url(f"**/data/sheets/{sheet.pk}/**")
+    grid = page.evaluate(VISIBLE_TEXT_JS, CONTENT_SELECTORS)
+    assert page.locator("#grid-form").count() == 1
+    assert "sexo: Femenino" in grid
+    assert problems_in(without_typed(grid, typed), allowed) == []
+    screenshot(page, "es-grid")
