@@ -17,25 +17,33 @@ MAX_DECIMALS = 4
 EMPTY = "–"
 
 
-def rounded(
-    value: object, significant: int = 4, max_decimals: int = MAX_DECIMALS
-) -> Decimal | None:
-    """The value with `significant` significant digits (never more than `max_decimals`
-    decimals, never fewer than its integer digits), trailing zeros dropped; None if not a number."""
+def _decimal(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite():
+    return number if number.is_finite() else None
+
+
+def rounded(
+    value: object, significant: int = 4, max_decimals: int = MAX_DECIMALS
+) -> Decimal | None:
+    """The value with `significant` significant digits (never more than `max_decimals`
+    decimals, never fewer than its integer digits), trailing zeros dropped; None if not a number."""
+    number = _decimal(value)
+    if number is None:
         return None
     if number == 0:
         return Decimal(0)
     magnitude = math.floor(math.log10(abs(float(number))))
     decimals = min(max(significant - 1 - magnitude, 0), max_decimals)
     quantum = Decimal(1).scaleb(-decimals)
-    result = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    try:
+        result = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a Decimal context holds: nothing to round
+        return number
     if result == result.to_integral_value():
         return result.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return result.normalize()
@@ -50,11 +58,10 @@ def number(value: object, significant: int = 4, max_decimals: int = MAX_DECIMALS
     return formats.number_format(result, force_grouping=abs(result) >= GROUPING_FROM)
 
 
-def fixed(value: object, decimals: int) -> str:
-    """A number with exactly `decimals` decimals in the active language's format (money, scores)."""
-    result = rounded(value, significant=99, max_decimals=decimals)
+def exact(value: object) -> str:
+    """A number as stored, every digit kept, in the active language's format (history, diffs)."""
+    result = _decimal(value)
     if result is None:
         return EMPTY if value is None or value == "" else str(value)
-    return formats.number_format(
-        result, decimal_pos=decimals, force_grouping=abs(result) >= GROUPING_FROM
-    )
+    result = Decimal(format(result.normalize(), "f"))  # no exponent, no trailing zeros
+    return formats.number_format(result, force_grouping=abs(result) >= GROUPING_FROM)

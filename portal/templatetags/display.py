@@ -1,4 +1,4 @@
-"""Display filters: `{{ value|num }}` (rounded, localised) and `{{ value|num_fixed:2 }}`."""
+"""Display filters: `{{ value|num }}` (rounded, localised) and `{{ value|num_exact }}`."""
 
 from __future__ import annotations
 
@@ -15,5 +15,5 @@ def num(value: object, significant: int = 4) -> str:
 
 
 @register.filter
-def num_fixed(value: object, decimals: int = 2) -> str:
-    return display.fixed(value, int(decimals))
+def num_exact(value: object) -> str:
+    return display.exact(value)

@@ -192,4 +192,16 @@ def test_spanish_focal_point_preview_grid_and_template(page, demo, tmp_path):  #
     assert page.locator("#grid-form").count() == 1
     assert "sexo: Femenino" in grid
     assert problems_in(without_typed(grid, typed), allowed) == []
+    # A correction typed the Spanish way; the history shows it exactly, in the Spanish format.
+    page.locator("#grid-form input[name^='value-']").first.fill("8,2")
+    page.locator("#grid-form button[type=submit]").click()
+    page.wait_for_load_state()
+    history = page.locator(".history").inner_text()
+    assert "8,2" in history and "8.2" not in history, history
+    assert (
+        problems_in(
+            without_typed(page.evaluate(VISIBLE_TEXT_JS, CONTENT_SELECTORS), typed), allowed
+        )
+        == []
+    )
     screenshot(page, "es-grid")

@@ -39,11 +39,14 @@ def test_number_in_both_languages(value, english, spanish):  # type: ignore[no-u
         assert display.number(value) == spanish
 
 
-def test_fixed_decimals():  # type: ignore[no-untyped-def]
+def test_exact_keeps_every_digit():  # type: ignore[no-untyped-def]
     with translation.override("es"):
-        assert display.fixed(1500000, 2) == f"1{NBSP}500{NBSP}000,00"
-        assert display.fixed(3.14159, 1) == "3,1"
-        assert display.fixed(None, 2) == "–"
+        assert display.exact("123456.123456789") == f"123{NBSP}456,123456789"
+        assert display.exact("12.50") == "12,5"
+        assert display.exact(None) == "–"
+        assert display.exact("1E+30") == f"1{NBSP}000" * 1 + f"{NBSP}000" * 9
+    with translation.override("en"):
+        assert display.number(1e30) == "1,000,000,000,000,000,000,000,000,000,000"
 
 
 def test_codes_in_spanish_words():  # type: ignore[no-untyped-def]
