@@ -188,6 +188,7 @@ def _trend(frame: _Frame, trend: Trend | None, css: str, end_year: int | None) -
 
 
 LABEL_GAP = 12  # px: two rule labels closer than this would overlap
+TSTAR_OFFSET = 16  # px below the axis: the t* mark and its label, under the year labels
 
 
 def _rule_lines(data: ChartData) -> list[tuple[float, str, str]]:
@@ -234,17 +235,16 @@ def _rules(frame: _Frame, data: ChartData, small: bool) -> list[str]:
         )
     if data.t_star is not None and frame.x0 <= data.t_star <= frame.x1:
         x = frame.x(data.t_star)
+        # Below the row of year labels (at base + 14) in the large chart, so they never overlap.
+        mark_y = frame.height - frame.bottom + (0 if small else TSTAR_OFFSET)
         tip = escape(
             _("t* = %(year)s: the trend reaches the target")
             % {"year": display.number(data.t_star, 5, 1)}
         )
-        out.append(
-            f'<path class="tstar" d="M{x},{frame.height - frame.bottom} l-5,8 h10 z">'
-            f"<title>{tip}</title></path>"
-        )
+        out.append(f'<path class="tstar" d="M{x},{mark_y} l-5,8 h10 z"><title>{tip}</title></path>')
         if not small:
             out.append(
-                f'<text class="tstar-label" x="{x}" y="{frame.height - frame.bottom + 20}" '
+                f'<text class="tstar-label" x="{x}" y="{mark_y + 17}" '
                 f'text-anchor="middle">t*</text>'
             )
     return out
@@ -277,8 +277,8 @@ def _axes(frame: _Frame) -> list[str]:
 def progress_chart(data: ChartData, *, small: bool = False) -> SafeString:
     """An inline SVG: national (circles) and international (squares) values, fitted trends
     projected to the target year, the target (and cut-off) line, t* marked below the axis."""
-    width, height = (220, 90) if small else (620, 260)
-    pad = (6, 6, 6, 6) if small else (48, 12, 14, 34)
+    width, height = (220, 90) if small else (620, 266)
+    pad = (6, 6, 6, 6) if small else (48, 12, 14, 40)
     frame = _Frame(data, width, height, pad)
     parts = [] if small else _axes(frame)
     parts += _rules(frame, data, small)

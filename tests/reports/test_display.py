@@ -113,3 +113,23 @@ def test_ticks_are_round_and_localised():  # type: ignore[no-untyped-def]
             )
         )
     assert "0,1" in small and "0.1" not in re.sub(r'"[^"]*"', "", small)
+
+
+def test_t_star_label_sits_below_the_year_labels():  # type: ignore[no-untyped-def]
+    data = charts.ChartData(
+        title="t",
+        unit="",
+        national=[charts.Point(2015, 40.0), charts.Point(2020, 30.0)],
+        target=25.0,
+        target_year=2030,
+        t_star=2024.0,
+    )
+    svg = str(charts.progress_chart(data))
+    years = [
+        float(y)
+        for y in re.findall(r'class="tick" x="[\d.]+" y="([\d.]+)" text-anchor="middle"', svg)
+    ]
+    star = float(re.search(r'class="tstar-label" x="[\d.]+" y="([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    mark_top = float(re.search(r'class="tstar" d="M[\d.]+,([\d.]+)', svg).group(1))  # type: ignore[union-attr]
+    assert years and mark_top > max(years) and star - max(years) >= charts.LABEL_GAP
+    assert star <= 266
