@@ -205,3 +205,16 @@ def test_spanish_focal_point_preview_grid_and_template(page, demo, tmp_path):  #
         == []
     )
     screenshot(page, "es-grid")
+
+
+def test_anonymous_visitor_reads_the_public_site_in_spanish(page, demo):  # type: ignore[no-untyped-def]
+    """Without an account the language choice lives in a cookie; the public site follows it."""
+    page.goto("/public/")
+    page.select_option("#lang-select", "es")
+    page.locator(".lang-form button").click()
+    page.wait_for_load_state()
+    crawl = Crawl(allowed=allowed_numbers(), typed=typed_texts())
+    crawl.run(page, ["/public/", "/public/countries/KAZ/", "/public/indicators/3.2.1/"])
+    assert len(crawl.seen) > 3
+    assert not crawl.problems, crawl.problems
+    screenshot(page, "es-public")
