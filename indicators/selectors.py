@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from indicators import permissions
+from indicators.display import disaggregation
 from indicators.models import DataSheet, Indicator, Observation, ReportingRound
 from portal.models import Agency, Country, SubnationalArea, User
 from portal.selectors import AttentionItem
@@ -137,11 +138,10 @@ def describe_keys(
     indicators = dict(
         Indicator.objects.filter(pk__in={k[0] for k in keys}).values_list("pk", "code")
     )
-    areas = dict(
-        SubnationalArea.objects.filter(pk__in={k[1] for k in keys if k[1]}).values_list(
-            "pk", "code"
-        )
-    )
+    areas = {
+        area.pk: area.name
+        for area in SubnationalArea.objects.filter(pk__in={k[1] for k in keys if k[1]})
+    }
     labels = {}
     for key in keys:
         parts = [
@@ -149,7 +149,7 @@ def describe_keys(
             areas.get(key[1], _("national")) if key[1] else _("national"),
         ]
         if key[2]:
-            parts.append(key[2])
+            parts.append(disaggregation(key[2]))
         parts.append(str(key[3]))
         labels[key] = " · ".join(parts)
     return labels

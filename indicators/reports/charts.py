@@ -15,6 +15,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from portal import display
+
 SYMBOLS = {
     "early_achiever": "★",
     "on_track": "▲",
@@ -29,6 +31,12 @@ def category_label(category: str) -> str:
     from indicators.models.results import Category
 
     return str(Category(category).label) if category in Category.values else _("no result")
+
+
+def trend_model_label(model: str | None) -> str:
+    """The engine's trend model ("geometric", "linear") in the active language; "–" if none."""
+    labels = {"geometric": _("geometric"), "linear": _("linear")}
+    return labels.get(model or "", model or "–")
 
 
 def category_mark(category: str | None, *, with_text: bool = False) -> SafeString:
@@ -91,7 +99,12 @@ class ChartData:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return display.number(value)
+
+
+def _nice_step(raw: float) -> float:
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 class _Frame:
@@ -116,6 +129,10 @@ class _Frame:
         self.y1 = top * 1.1 if top > 0 else 1.0
         if self.y1 == self.y0:
             self.y1 = self.y0 + 1
+        # Round ticks (1, 2, 2.5 or 5 times a power of ten), the axis ending on one of them.
+        self.y_step = _nice_step((self.y1 - self.y0) / 5)
+        self.y0 = math.floor(self.y0 / self.y_step) * self.y_step
+        self.y1 = math.ceil(self.y1 / self.y_step - 1e-9) * self.y_step
 
     def x(self, year: float) -> float:
         span = self.width - self.left - self.right
@@ -136,8 +153,9 @@ def _series(frame: _Frame, points: Sequence[Point], css: str, label: str, small:
     )
     out = [f'<path class="line {css}" d="{path}"/>']
     radius = 2 if small else 3.5
+    nature_word = _("nature")
     for p in points:
-        nature = f", {_('nature')} {p.nature}" if p.nature else ""
+        nature = f", {nature_word} {p.nature}" if p.nature else ""
         tip = escape(f"{p.year}: {_fmt(p.value)} ({label}{nature})")
         cx, cy = frame.x(p.year), frame.y(p.value)
         if css == "national":
@@ -164,19 +182,33 @@ def _trend(frame: _Frame, trend: Trend | None, css: str, end_year: int | None) -
         coords.append(f"{'M' if i == 0 else 'L'}{frame.x(year)},{frame.y(value)}")
     title = escape(
         _("fitted %(model)s trend, rate %(rate)s")
-        % {"model": trend.model, "rate": f"{trend.rate:.4g}"}
+        % {"model": trend_model_label(trend.model), "rate": display.number(trend.rate)}
     )
     return [f'<path class="trend {css}" d="{" ".join(coords)}"><title>{title}</title></path>']
 
 
+LABEL_GAP = 12  # px: two rule labels closer than this would overlap
+TSTAR_OFFSET = 16  # px below the axis: the t* mark and its label, under the year labels
+
+
+def _rule_lines(data: ChartData) -> list[tuple[float, str, str]]:
+    """The horizontal rules to draw: the target and the cut-off, or one line when they are equal."""
+    if data.target is not None and data.cutoff is not None and data.target == data.cutoff:
+        return [(data.target, "target", _("target and cut-off"))]
+    return [
+        (value, css, label)
+        for value, css, label in (
+            (data.target, "target", _("target")),
+            (data.cutoff, "cutoff", _("cut-off")),
+        )
+        if value is not None
+    ]
+
+
 def _rules(frame: _Frame, data: ChartData, small: bool) -> list[str]:
     out = []
-    for value, css, label in (
-        (data.target, "target", _("target")),
-        (data.cutoff, "cutoff", _("cut-off")),
-    ):
-        if value is None:
-            continue
+    label_ys: list[float] = []
+    for value, css, label in _rule_lines(data):
         y = frame.y(value)
         tip = escape(f"{label}: {_fmt(value)}")
         out.append(
@@ -184,29 +216,35 @@ def _rules(frame: _Frame, data: ChartData, small: bool) -> list[str]:
             f'y1="{y}" y2="{y}"><title>{tip}</title></line>'
         )
         if not small:
+            # Above the line, unless that collides with a label already placed: then below.
+            label_y = y - 3
+            if any(abs(label_y - other) < LABEL_GAP for other in label_ys):
+                label_y = y + LABEL_GAP - 1
+            label_ys.append(label_y)
             out.append(
                 f'<text class="rule-label {css}" x="{frame.width - frame.right - 2}" '
-                f'y="{y - 3}" text-anchor="end">{tip}</text>'
+                f'y="{label_y}" text-anchor="end">{tip}</text>'
             )
     if data.target_year and frame.x0 <= data.target_year <= frame.x1:
+        target_year = _("target year")
         x = frame.x(data.target_year)
         out.append(
             f'<line class="rule target-year" x1="{x}" x2="{x}" y1="{frame.top}" '
-            f'y2="{frame.height - frame.bottom}"><title>{escape(_("target year"))} '
+            f'y2="{frame.height - frame.bottom}"><title>{escape(target_year)} '
             f"{data.target_year}</title></line>"
         )
     if data.t_star is not None and frame.x0 <= data.t_star <= frame.x1:
         x = frame.x(data.t_star)
+        # Below the row of year labels (at base + 14) in the large chart, so they never overlap.
+        mark_y = frame.height - frame.bottom + (0 if small else TSTAR_OFFSET)
         tip = escape(
-            _("t* = %(year)s: the trend reaches the target") % {"year": f"{data.t_star:.1f}"}
+            _("t* = %(year)s: the trend reaches the target")
+            % {"year": display.number(data.t_star, 5, 1)}
         )
-        out.append(
-            f'<path class="tstar" d="M{x},{frame.height - frame.bottom} l-5,8 h10 z">'
-            f"<title>{tip}</title></path>"
-        )
+        out.append(f'<path class="tstar" d="M{x},{mark_y} l-5,8 h10 z"><title>{tip}</title></path>')
         if not small:
             out.append(
-                f'<text class="tstar-label" x="{x}" y="{frame.height - frame.bottom + 20}" '
+                f'<text class="tstar-label" x="{x}" y="{mark_y + 17}" '
                 f'text-anchor="middle">t*</text>'
             )
     return out
@@ -223,8 +261,9 @@ def _axes(frame: _Frame) -> list[str]:
         out.append(
             f'<text class="tick" x="{frame.x(year)}" y="{base + 14}" text-anchor="middle">{year}</text>'
         )
-    for i in range(5):
-        value = frame.y0 + (frame.y1 - frame.y0) * i / 4
+    ticks = round((frame.y1 - frame.y0) / frame.y_step)
+    for i in range(ticks + 1):
+        value = round(frame.y0 + frame.y_step * i, 10)
         y = frame.y(value)
         out.append(
             f'<text class="tick" x="{frame.left - 4}" y="{y + 4}" text-anchor="end">{_fmt(value)}</text>'
@@ -238,8 +277,8 @@ def _axes(frame: _Frame) -> list[str]:
 def progress_chart(data: ChartData, *, small: bool = False) -> SafeString:
     """An inline SVG: national (circles) and international (squares) values, fitted trends
     projected to the target year, the target (and cut-off) line, t* marked below the axis."""
-    width, height = (220, 90) if small else (620, 260)
-    pad = (6, 6, 6, 6) if small else (48, 12, 14, 34)
+    width, height = (220, 90) if small else (620, 266)
+    pad = (6, 6, 6, 6) if small else (48, 12, 14, 40)
     frame = _Frame(data, width, height, pad)
     parts = [] if small else _axes(frame)
     parts += _rules(frame, data, small)
@@ -254,9 +293,10 @@ def progress_chart(data: ChartData, *, small: bool = False) -> SafeString:
         small,
     )
     if not data.national and not data.international:
+        empty = _("no values")
         parts.append(
             f'<text class="tick" x="{width / 2}" y="{height / 2}" text-anchor="middle">'
-            f"{escape(_('no values'))}</text>"
+            f"{escape(empty)}</text>"
         )
     label = escape(data.title)
     svg = (

@@ -35,6 +35,7 @@ from indicators.models import (
 )
 from indicators.models.results import Category, DiscrepancyStatus
 from indicators.reports import charts, exports, selectors, services
+from portal import display
 from portal import permissions as base
 from portal.models import Country
 from portal.typing import AuthedRequest
@@ -48,9 +49,7 @@ def _member_required(request: HttpRequest) -> None:
 
 
 def _num(value: float | None, digits: int = 4) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{digits}g}"
+    return display.number(value, digits)
 
 
 def _export(request: HttpRequest, table: exports.Table) -> HttpResponse | None:
@@ -370,7 +369,8 @@ def _explain(row: dict[str, Any]) -> dict[str, Any]:
         else _("%(agency)s release") % {"agency": row["agency__code"] or "?"}
     )
     if row["source"] == "international" and "ILLUSTRATIVE" in (row.get("release__note") or ""):
-        origin = f"{origin} ({_('illustrative demonstration figures, not official')})"
+        note = _("illustrative demonstration figures, not official")
+        origin = f"{origin} ({note})"
     return {
         **row,
         "mark": charts.category_mark(row["category"], with_text=True),

@@ -221,7 +221,8 @@ class Meeting(TimeStampedModel):
             part for part in (self.city, self.country.name if self.country else "") if part
         )
         if self.mode == self.Mode.HYBRID:
-            return f"{place} ({_('and online')})" if place else str(_("online"))
+            online = _("and online")
+            return f"{place} ({online})" if place else str(_("online"))
         return place
 
 
