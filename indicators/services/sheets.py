@@ -182,6 +182,12 @@ class ImportPreview:
     unknown_sources: set[str] = field(default_factory=set)
     skipped_blank: int = 0
     formats: set[str] = field(default_factory=set)
+    #: what the parsers noted (encoding, attribute columns left out)
+    notes: list[str] = field(default_factory=list)
+    #: accepted with a warning: message -> places (rows, or SDMX series key and period)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    #: read but not used by the engine (a quarter of an incomplete year): label -> rows
+    not_used: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -281,9 +287,12 @@ def datasheet_import_preview(
         preview.formats.add(result.format)
         preview.problems.extend(result.problems)
         preview.skipped_blank += result.skipped_blank
+        preview.notes.extend(f"{original}: {note}" for note in result.notes)
+        preview.not_used.update(result.not_used)
         parsed_rows.extend(result.rows)
     mapped = RowMapper(country=sheet.country).map_rows(parsed_rows)
     preview.problems.extend(mapped.problems)
+    preview.warnings = mapped.warnings
     preview.candidates = mapped.candidates
     preview.not_tracked = mapped.not_tracked
     preview.unknown_sources = mapped.unknown_sources
@@ -402,6 +411,7 @@ _FROM_CANDIDATE = {
     "area": "area_id",
     "disaggregation": "disaggregation",
     "year": "year",
+    "period": "period",
     "value": "value",
     "unit": "unit",
     "nature": "nature",

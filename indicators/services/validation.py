@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from indicators.imports.types import ParsedRow, Problem
 from indicators.models import AreaCodeMapping, Indicator, SeriesCodeMapping, StatisticalOperation
+from indicators.models.sheets import Observation
+from indicators.units import load_synonyms, unit_key
 from portal.models import Country
 
 CODELISTS = (
@@ -23,6 +25,8 @@ CODELISTS = (
 )
 NATURE_CODES = {"C", "CA", "E", "M", "G", "N", "R", "P", "PE", "NA"}
 MAX_DIGITS = 20
+#: the longest disaggregation key the database column holds
+MAX_KEY = Observation._meta.get_field("disaggregation").max_length or 200
 
 
 @cache
@@ -49,6 +53,7 @@ class Candidate:
     area_id: int | None
     disaggregation: str
     year: int
+    period: str
     value: Decimal
     unit: str
     nature: str
@@ -69,6 +74,29 @@ class MappingResult:
     problems: list[Problem] = field(default_factory=list)
     not_tracked: dict[str, int] = field(default_factory=dict)
     unknown_sources: set[str] = field(default_factory=set)
+    #: accepted with a warning: message -> rows (file, row or SDMX place)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    def warn(self, message: str, row: ParsedRow) -> None:
+        self.warnings.setdefault(message, []).append(row.where or str(row.row))
+
+
+def key_too_long(row: ParsedRow, key: str) -> Problem | None:
+    """A disaggregation key the database column cannot hold, refused before anything is stored."""
+    if len(key) <= MAX_KEY:
+        return None
+    return Problem(
+        file=row.file,
+        row=row.row,
+        column="disaggregation",
+        value=key,
+        reason=_(
+            "the breakdown is %(length)s characters long once written as a key; the portal "
+            "holds at most %(max)s: use shorter codes or fewer breakdown columns"
+        )
+        % {"length": len(key), "max": MAX_KEY},
+        where=row.where,
+    )
 
 
 class RowMapper:
@@ -78,17 +106,61 @@ class RowMapper:
         self.country = country
         self.indicators = {ind.code: ind for ind in Indicator.objects.all()}
         self.series = {m.code: m for m in SeriesCodeMapping.objects.select_related("indicator")}
-        self.national_codes = {"", country.iso3, country.iso2, country.m49, country.m49.lstrip("0")}
-        self.areas: dict[str, int | None] = {area.code: area.pk for area in country.areas.all()}
+        self.national_codes = {
+            code.casefold()
+            for code in ("", country.iso3, country.iso2, country.m49, country.m49.lstrip("0"))
+        }
+        self.areas: dict[str, int | None] = {
+            area.code.casefold(): area.pk for area in country.areas.all()
+        }
         for mapping in AreaCodeMapping.objects.filter(country=country):
-            self.areas[mapping.code] = mapping.area_id
+            self.areas[mapping.code.casefold()] = mapping.area_id
+        self.synonyms = load_synonyms()
+        self.several_units: set[int] = set()
         self.operations = {
             op.name.casefold(): op.pk for op in StatisticalOperation.objects.filter(country=country)
         }
         self.codelists = codelists()
 
     def problem(self, row: ParsedRow, column: str, value: object, reason: str) -> Problem:
-        return Problem(file=row.file, row=row.row, column=column, value=str(value), reason=reason)
+        return Problem(
+            file=row.file,
+            row=row.row,
+            column=column,
+            value=str(value),
+            reason=reason,
+            where=row.where,
+        )
+
+    def unit_of(self, row: ParsedRow, indicator: Indicator) -> tuple[str, bool]:
+        """(portal unit code, whether the file's unit was recognised) of a row.
+
+        A blank unit is the indicator's; a label or code is looked up in the synonym table
+        (`indicators.units`); a known SDMX UNIT_MEASURE code is kept. A label nobody knows
+        is taken as the indicator's own unit (an indicator has one unit), with a warning,
+        unless the upload gives that indicator in several units: then it is another series.
+        """
+        written = row.unit.strip()
+        if not written or written == indicator.unit:
+            return indicator.unit, True
+        code = self.synonyms.get(unit_key(written))
+        if code is None and written.upper() in self.codelists.get("UNIT_MEASURE", ()):
+            code = written.upper()
+        if code is None:
+            if indicator.pk in self.several_units:
+                return written, True
+            return indicator.unit, False
+        return code, True
+
+    def _several_units(self, rows: list[ParsedRow]) -> set[int]:
+        """Indicators that the upload gives in more than one unit (written in any way)."""
+        seen: dict[int, set[str]] = {}
+        for row in rows:
+            indicator = self._indicator_of(row)
+            if indicator is not None and row.unit.strip():
+                written = unit_key(row.unit)
+                seen.setdefault(indicator.pk, set()).add(self.synonyms.get(written, written))
+        return {pk for pk, units in seen.items() if len(units) > 1}
 
     def indicator_for(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
         if row.indicator:
@@ -131,7 +203,7 @@ class RowMapper:
         indicator's own stays an error: more likely a slip than a second series.
         """
         resolved = [(row, self._indicator_of(row)) for row in rows]
-        if all(ind is None or row.unit in ("", ind.unit) for row, ind in resolved):
+        if all(ind is None or self.unit_of(row, ind)[0] == ind.unit for row, ind in resolved):
             return set()  # the usual upload: every value in its indicator's unit
         in_unit: set[tuple[int, object, str, int]] = set()
         elsewhere: dict[tuple[int, str], list[tuple[int, object, str, int]]] = {}
@@ -145,7 +217,7 @@ class RowMapper:
                 disaggregation_key(row.disaggregation),
                 row.year,
             )
-            unit = row.unit or indicator.unit
+            unit = self.unit_of(row, indicator)[0]
             if unit == indicator.unit:
                 in_unit.add(key)
             else:
@@ -153,10 +225,12 @@ class RowMapper:
         return {series for series, keys in elsewhere.items() if not in_unit.isdisjoint(keys)}
 
     def area_for(self, row: ParsedRow) -> tuple[bool, int | None]:
-        if row.area in self.national_codes:
+        """Area codes are compared without case: tj, TJ, TJK and 762 are all Tajikistan."""
+        code = row.area.strip().casefold()
+        if code in self.national_codes:
             return True, None
-        if row.area in self.areas:
-            return True, self.areas[row.area]
+        if code in self.areas:
+            return True, self.areas[code]
         return False, None
 
     def check_value(
@@ -199,6 +273,17 @@ class RowMapper:
             return None
         return decimal
 
+    def canonical_codes(self, row: ParsedRow) -> ParsedRow:
+        """Breakdown codes in the code lists' case: sex=f is SEX=F."""
+        pairs = []
+        for dimension, code in row.disaggregation:
+            allowed = self.codelists.get(dimension.upper())
+            if allowed is not None and code not in allowed and code.upper() in allowed:
+                dimension, code = dimension.upper(), code.upper()
+            pairs.append((dimension, code))
+        fixed = tuple(sorted(pairs))
+        return row if fixed == row.disaggregation else replace(row, disaggregation=fixed)
+
     def check_codes(self, row: ParsedRow, indicator: Indicator, result: MappingResult) -> bool:
         ok = True
         for dimension, code in row.disaggregation:
@@ -222,7 +307,7 @@ class RowMapper:
                 self.problem(row, "nature", row.nature, _("unknown SDMX NATURE code"))
             )
             ok = False
-        unit = row.unit or indicator.unit
+        unit = self.unit_of(row, indicator)[0]
         if unit != indicator.unit:
             result.problems.append(
                 self.problem(
@@ -260,11 +345,18 @@ class RowMapper:
         indicator = self.indicator_for(row, result)
         if indicator is None:
             return None
-        unit = row.unit or indicator.unit
+        unit, recognised = self.unit_of(row, indicator)
         if unit != indicator.unit and (indicator.pk, unit) in other_series:
             label = f"{indicator.code} {unit}"
             result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
+        if not recognised:
+            result.warn(
+                _("unit '%(label)s' not known: read as %(unit)s, the unit of %(code)s")
+                % {"label": row.unit, "unit": indicator.unit, "code": indicator.code},
+                row,
+            )
+        row = self.canonical_codes(row)
         known, area_id = self.area_for(row)
         if not known:
             result.problems.append(
@@ -280,7 +372,11 @@ class RowMapper:
             )
         value = self.check_value(row, indicator, result)
         codes_ok = self.check_codes(row, indicator, result)
-        if not known or value is None or not codes_ok:
+        key = disaggregation_key(row.disaggregation)
+        too_long = key_too_long(row, key)
+        if too_long is not None:
+            result.problems.append(too_long)
+        if not known or value is None or not codes_ok or too_long is not None:
             return None
         operation_id = self.operations.get(row.source.casefold()) if row.source else None
         if row.source and operation_id is None:
@@ -288,8 +384,9 @@ class RowMapper:
         return Candidate(
             indicator_id=indicator.pk,
             area_id=area_id,
-            disaggregation=disaggregation_key(row.disaggregation),
+            disaggregation=key,
             year=row.year,
+            period=row.period,
             value=value,
             unit=indicator.unit,
             nature=row.nature,
@@ -310,6 +407,7 @@ class RowMapper:
         """
         result = MappingResult()
         seen: dict[tuple[int, int | None, str, int], Candidate] = {}
+        self.several_units = self._several_units(rows)
         other_series = self.other_series(rows)
         for row in rows:
             candidate = self.map_row(row, result, other_series)
@@ -324,9 +422,16 @@ class RowMapper:
                         column="year",
                         value=str(row.year),
                         reason=_(
-                            "duplicate value: %(file)s row %(row)s has the same indicator, area, disaggregation and year"
+                            "duplicate value: %(file)s row %(row)s has the same indicator, area, "
+                            "disaggregation and year (%(first)s and %(second)s)"
                         )
-                        % {"file": first.file, "row": first.row},
+                        % {
+                            "file": first.file,
+                            "row": first.row,
+                            "first": first.value.normalize(),
+                            "second": candidate.value.normalize(),
+                        },
+                        where=row.where,
                     )
                 )
                 continue

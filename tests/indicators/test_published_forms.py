@@ -1,0 +1,101 @@
+"""Issue 13 on the import side: unit labels and synonyms, codes in any case, long keys."""
+
+from __future__ import annotations
+
+from indicators import services
+from indicators.imports import parse_upload
+from indicators.models import Observation, UnitSynonym
+from indicators.services.validation import RowMapper
+from portal.models import Country
+
+from .test_units import _preview, _reasons
+
+
+def test_unit_labels_are_the_indicators_unit(sheet_world, round_2026):
+    text = (
+        "Year,Units,SEX,Value\n"
+        "2015,Percent,,10\n2016,Percentage (%),,11\n2017,%,,12\n2018,PERCENT,F,13\n"
+    )
+    preview = _preview(sheet_world, round_2026, [("indicator_8-5-2.csv", text)])
+    assert preview.ok, _reasons(preview)
+    assert {c.unit for c in preview.candidates} == {"PT"}
+    assert preview.warnings == {}
+
+
+def test_misspelt_label_with_thousands_separator(sheet_world, round_2026):
+    text = 'Year,Units,Value\n2015,"per 1,000 life births",20\n2016,Per 1 000 live births,19\n'
+    preview = _preview(sheet_world, round_2026, [("indicator_3-2-1.csv", text)])
+    assert preview.ok, _reasons(preview)
+    assert [c.unit for c in preview.candidates] == ["PER_1000_LIVE_BIRTHS"] * 2
+
+
+def test_unknown_label_is_accepted_with_one_grouped_warning(sheet_world, round_2026):
+    rows = "".join(f"{2000 + i},Prozent,{i}\n" for i in range(5))
+    preview = _preview(
+        sheet_world, round_2026, [("indicator_8-5-2.csv", "Year,Units,Value\n" + rows)]
+    )
+    assert preview.ok, _reasons(preview)
+    assert len(preview.candidates) == 5
+    assert preview.warnings == {
+        "unit 'Prozent' not known: read as PT, the unit of 8.5.2": ["2", "3", "4", "5", "6"]
+    }
+
+
+def test_the_secretariat_extends_the_synonyms(sheet_world, round_2026):
+    UnitSynonym.objects.create(label="Prozent", unit="PT")
+    preview = _preview(
+        sheet_world, round_2026, [("indicator_8-5-2.csv", "Year,Units,Value\n2000,prozent,4\n")]
+    )
+    assert preview.ok and preview.warnings == {}
+
+
+def test_a_known_other_unit_is_still_refused(sheet_world, round_2026):
+    preview = _preview(
+        sheet_world, round_2026, [("indicator_8-5-2.csv", "Year,Units,Value\n2000,Number,4\n")]
+    )
+    assert _reasons(preview) == {
+        ("indicator_8-5-2.csv", 2, "unit"): "8.5.2 is measured in PT, not in this unit"
+    }
+
+
+def test_sdmx_unit_synonym(sheet_world, round_2026):
+    from tests.imports.helpers import ss_message
+
+    dims = dict(series="SL_TLF_UEM", area="kz", sex="f", unit="PERCENT")
+    data = ss_message([(dims, ['TIME_PERIOD="2020" OBS_VALUE="5"'])]).decode()
+    preview = _preview(sheet_world, round_2026, [("m.xml", data)])
+    assert preview.ok, _reasons(preview)
+    [candidate] = preview.candidates
+    assert (candidate.unit, candidate.area_id, candidate.disaggregation) == ("PT", None, "SEX=F")
+
+
+def test_area_codes_in_any_case_and_any_scheme(sheet_world):
+    mapper = RowMapper(country=Country.objects.get(iso3="KAZ"))
+    text = "Year,REF_AREA,Value\n2015,kz,1\n2016,KAZ,2\n2017,398,3\n2018,kaz,4\n2019,kzakm,5\n"
+    rows = parse_upload("indicator_8-5-2.csv", text.encode()).rows
+    result = mapper.map_rows(rows)
+    assert result.problems == []
+    assert [c.area_id is None for c in result.candidates] == [True, True, True, True, False]
+
+
+def test_a_key_longer_than_the_column_is_refused_before_storing(sheet_world, round_2026):
+    limit = Observation._meta.get_field("disaggregation").max_length
+    columns = [f"BREAKDOWN_{i:02d}" for i in range(12)]
+    text = "Year," + ",".join(columns) + ",Value\n2015," + ",".join(["LONGCODE_X"] * 12) + ",1\n"
+    preview = _preview(sheet_world, round_2026, [("indicator_8-5-2.csv", text)])
+    [problem] = preview.problems
+    assert problem.column == "disaggregation" and len(problem.value) > limit
+    assert f"at most {limit}" in str(problem.reason)
+
+
+def test_a_period_is_stored_as_published(sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    token = services.upload_stage(
+        sheet=sheet, user=fp, files=[("indicator_8-5-2.csv", b"Year,Value\n2014-15,7\n")]
+    )
+    services.datasheet_import_apply(
+        sheet=sheet, user=fp, token=token, expected_lock_version=sheet.lock_version
+    )
+    stored = Observation.objects.get(sheet=sheet)
+    assert (stored.year, stored.period) == (2015, "2014-15")
