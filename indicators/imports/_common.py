@@ -163,7 +163,15 @@ class Collector:
         self._parts = other._parts
 
     def problem(
-        self, row: int | None, column: str, value: object, reason: Any, *, where: str = ""
+        self,
+        row: int | None,
+        column: str,
+        value: object,
+        reason: Any,
+        *,
+        where: str = "",
+        kind: str = "",
+        subject: ParsedRow | None = None,
     ) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
             self.extra_problems += 1
@@ -171,7 +179,7 @@ class Collector:
         text = "" if value is None else str(value)
         if len(text) > 200:
             text = text[:197] + "..."
-        self.problems.append(Problem(self.file, row, column, text, reason, where))
+        self.problems.append(Problem(self.file, row, column, text, reason, where, kind, subject))
 
     def count_row(self, row: int) -> None:
         """Count one data row (blank or not); refuse the file past ``max_rows``."""
@@ -234,7 +242,15 @@ class Collector:
                 second=second.row,
                 **values,
             )
-        self.problem(second.row, "", describe_key(second), reason, where=second.where)
+        self.problem(
+            second.row,
+            "",
+            describe_key(second),
+            reason,
+            where=second.where,
+            kind="duplicate",
+            subject=second,
+        )
 
     def _whole_years(self) -> None:
         """Each year given by all its quarters (months, halves) becomes one annual value.

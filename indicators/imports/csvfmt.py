@@ -173,6 +173,7 @@ def _add_opensdg_row(
     value_at: int,
     columns: dict[int, str],
     indicator: str,
+    named_by_file: bool = False,
 ) -> None:
     raw = list(cells) + [None] * (value_at + 1 - len(cells))
     if is_blank_value(raw[value_at]):
@@ -207,6 +208,7 @@ def _add_opensdg_row(
             nature=fields["nature"],
             source=fields["source"],
             footnote=fields["footnote"],
+            named_by_file=named_by_file,
         ),
         period.part,
     )
@@ -236,7 +238,7 @@ def read_opensdg(
         return
     try:
         for line, cells in records:
-            _add_opensdg_row(col, line, cells, value_at, columns, code)
+            _add_opensdg_row(col, line, cells, value_at, columns, code, not indicator)
     except TooManyRows:
         return
 

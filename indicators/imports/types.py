@@ -26,6 +26,9 @@ class ParsedRow:
     period: str = ""
     #: where the row is, for messages, when a row number means little (SDMX: series key, period)
     where: str = ""
+    #: the indicator was told from the file name (indicator_3-2-1.csv): an indicator the portal
+    #: does not have is then an untracked one, not a typing slip
+    named_by_file: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,11 @@ class Problem:
     reason: Any
     #: where in the file, when a row number means little (SDMX: series key and period)
     where: str = ""
+    #: what sort of problem, when the reason names rows or values ("duplicate"): for grouping
+    kind: str = ""
+    #: the row refused, when the problem is about one read row (a duplicate): the import
+    #: drops the problem when that row belongs to a series the portal does not track
+    subject: ParsedRow | None = None
 
     @property
     def place(self) -> str:
@@ -92,7 +100,7 @@ def group_problems(problems: list[Problem]) -> list[ProblemGroup]:
     """
     groups: dict[tuple[str, str, str], ProblemGroup] = {}
     for problem in problems:
-        key = (problem.file, problem.column, str(problem.reason))
+        key = (problem.file, problem.column, problem.kind or str(problem.reason))
         group = groups.get(key)
         if group is None:
             group = groups[key] = ProblemGroup(problem.file, problem.column, problem.reason)

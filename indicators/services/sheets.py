@@ -290,7 +290,10 @@ def datasheet_import_preview(
         preview.notes.extend(f"{original}: {note}" for note in result.notes)
         preview.not_used.update(result.not_used)
         parsed_rows.extend(result.rows)
-    mapped = RowMapper(country=sheet.country).map_rows(parsed_rows)
+    mapper = RowMapper(country=sheet.country)
+    mapped = mapper.map_rows(parsed_rows)
+    dropped = {id(problem) for problem in mapper.untracked_problems(preview.problems)}
+    preview.problems = [p for p in preview.problems if id(p) not in dropped]
     preview.problems.extend(mapped.problems)
     preview.warnings = mapped.warnings
     preview.candidates = mapped.candidates

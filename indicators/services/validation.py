@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -25,6 +26,8 @@ CODELISTS = (
 )
 NATURE_CODES = {"C", "CA", "E", "M", "G", "N", "R", "P", "PE", "NA"}
 MAX_DIGITS = 20
+#: an age band written the SDMX way (Y15T24, M25T28, Y_GE65): a national band, not a slip
+_NATIONAL_AGE = re.compile(r"[YM]\d{1,3}(T\d{1,3})?|Y_(GE|LT)\d{1,3}")
 #: the longest disaggregation key the database column holds
 MAX_KEY = Observation._meta.get_field("disaggregation").max_length or 200
 
@@ -117,6 +120,7 @@ class RowMapper:
             self.areas[mapping.code.casefold()] = mapping.area_id
         self.synonyms = load_synonyms()
         self.several_units: set[int] = set()
+        self.other_codes: set[str] = set()
         self.operations = {
             op.name.casefold(): op.pk for op in StatisticalOperation.objects.filter(country=country)
         }
@@ -163,10 +167,22 @@ class RowMapper:
         return {pk for pk, units in seen.items() if len(units) > 1}
 
     def indicator_for(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
+        indicator = self._indicator_lookup(row, result)
+        if indicator is not None and row.series_code in self.other_codes:
+            label = f"{indicator.code} {row.series_code}"
+            result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
+            return None
+        return indicator
+
+    def _indicator_lookup(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
         if row.indicator:
             indicator = self.indicators.get(row.indicator)
             if indicator is not None:
                 return indicator
+            if row.named_by_file and not row.series_code:
+                # an Open SDG file of an indicator the portal does not follow
+                result.not_tracked[row.indicator] = result.not_tracked.get(row.indicator, 0) + 1
+                return None
             if not row.series_code:
                 result.problems.append(
                     self.problem(
@@ -183,6 +199,41 @@ class RowMapper:
             result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
         return mapping.indicator
+
+    def _other_codes(self, rows: list[ParsedRow]) -> set[str]:
+        """Series codes beside the one the portal keeps for an indicator in this upload.
+
+        Several series can carry one indicator: SDG series (1.1.1: SI_POV_DAY1 and
+        SI_POV_EMP1) or a country's own (Kazakhstan's 1.1.1 file: _L_KZ_010101_1A, _1B). A
+        data sheet holds one value per indicator, area, breakdown and year, so when an upload
+        gives more than one series for an indicator, the first mapped to it (in mapping
+        order) is kept, and the others, or all when none is mapped, are listed as not tracked.
+        """
+        given: dict[int, set[str]] = {}
+        for row in rows:
+            indicator = self._indicator_of(row) if row.series_code else None
+            if indicator is not None:
+                given.setdefault(indicator.pk, set()).add(row.series_code)
+        others: set[str] = set()
+        for indicator_id, codes in given.items():
+            if len(codes) < 2:
+                continue
+            mapped = [
+                c for c in codes if c in self.series and self.series[c].indicator_id == indicator_id
+            ]
+            kept = min(mapped, key=lambda code: self.series[code].pk) if mapped else None
+            others |= codes - {kept}
+        return others
+
+    def untracked_problems(self, problems: list[Problem]) -> list[Problem]:
+        """The parser's problems about rows of series the portal does not track (a duplicate
+        in a series it leaves out is no reason to refuse the file)."""
+        return [
+            p
+            for p in problems
+            if p.subject is not None
+            and (self._indicator_of(p.subject) is None or p.subject.series_code in self.other_codes)
+        ]
 
     def _indicator_of(self, row: ParsedRow) -> Indicator | None:
         """The row's indicator as `indicator_for` finds it, without reporting anything."""
@@ -288,6 +339,14 @@ class RowMapper:
         ok = True
         for dimension, code in row.disaggregation:
             allowed = self.codelists.get(dimension)
+            national_age = dimension == "AGE" and _NATIONAL_AGE.fullmatch(code)
+            if allowed is not None and code not in allowed and national_age:
+                result.warn(
+                    _("age band %(code)s is not in the global AGE code list: kept as written")
+                    % {"code": code},
+                    row,
+                )
+                continue
             if allowed is not None and code not in allowed:
                 result.problems.append(
                     self.problem(
@@ -408,6 +467,7 @@ class RowMapper:
         result = MappingResult()
         seen: dict[tuple[int, int | None, str, int], Candidate] = {}
         self.several_units = self._several_units(rows)
+        self.other_codes = self._other_codes(rows)
         other_series = self.other_series(rows)
         for row in rows:
             candidate = self.map_row(row, result, other_series)
@@ -432,6 +492,7 @@ class RowMapper:
                             "second": candidate.value.normalize(),
                         },
                         where=row.where,
+                        kind="duplicate",
                     )
                 )
                 continue

@@ -99,3 +99,41 @@ def test_a_period_is_stored_as_published(sheet_world, round_2026):
     )
     stored = Observation.objects.get(sheet=sheet)
     assert (stored.year, stored.period) == (2015, "2014-15")
+
+
+def test_an_untracked_indicator_file_is_listed_not_refused(sheet_world, round_2026):
+    # indicator 11.3.1 is not followed by the portal; its duplicates are no reason to refuse
+    text = "Year,UNIT_MEASURE,REF_AREA,Value\n2022,SQ_METER,KZAKM,21.2\n2022,SQ_METER,KZAKM,17.6\n"
+    preview = _preview(sheet_world, round_2026, [("indicator_11-3-1.csv", text)])
+    assert preview.problems == []
+    assert preview.not_tracked == {"11.3.1": 1}
+
+
+def test_several_national_series_of_one_indicator_are_not_tracked(sheet_world, round_2026):
+    text = (
+        "Year,SERIES,Value\n"
+        "2011,_L_KZ_010101_1A,0.1\n2011,_L_KZ_010101_1B,1.2\n"
+        "2012,_L_KZ_010101_1A,0.1\n2012,_L_KZ_010101_1A,0.3\n"  # a duplicate in one of them
+    )
+    preview = _preview(sheet_world, round_2026, [("indicator_1-1-1.csv", text)])
+    assert preview.problems == []
+    assert preview.not_tracked == {"1.1.1 _L_KZ_010101_1A": 2, "1.1.1 _L_KZ_010101_1B": 1}
+
+
+def test_the_mapped_series_is_kept_beside_a_national_one(sheet_world, round_2026):
+    text = "Year,SERIES,Value\n2011,SI_POV_DAY1,0.1\n2011,_L_KZ_010101_1B,1.2\n"
+    preview = _preview(sheet_world, round_2026, [("indicator_1-1-1.csv", text)])
+    assert preview.ok, _reasons(preview)
+    assert [str(c.value) for c in preview.candidates] == ["0.1000000000"]
+    assert preview.not_tracked == {"1.1.1 _L_KZ_010101_1B": 1}
+
+
+def test_a_national_age_band_is_kept_with_a_warning(sheet_world, round_2026):
+    text = "Year,AGE,Value\n2010,M25T28,8.4\n2010,Y15T24,9.0\n2011,OLD,1\n"
+    preview = _preview(sheet_world, round_2026, [("indicator_8-5-2.csv", text)])
+    assert _reasons(preview) == {
+        ("indicator_8-5-2.csv", 4, "AGE"): "unknown code in the AGE code list"
+    }
+    assert preview.warnings == {
+        "age band M25T28 is not in the global AGE code list: kept as written": ["2"]
+    }
