@@ -113,11 +113,11 @@ def report() -> list[str]:
             for r in rows
         ]
         lines.append("")
-    lines.insert(
-        3,
+    lines[4:4] = [
         f"Summary: {totals['files']} files, {totals['refused']} refused, "
-        f"{totals['stored']:,} values stored.\n",
-    )
+        f"{totals['stored']:,} values stored.",
+        "",
+    ]
     return lines
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -339,12 +338,9 @@ def international_stage(
     *, agency: Agency, user: User, files: list[tuple[str, bytes]], fmt: str, note: str
 ) -> str:
     """Keep the files aside until the agency confirms the preview: a signed token names them."""
-    folder = f"staging/international-{uuid.uuid4().hex}"
-    names = []
-    for index, (name, data) in enumerate(files):
-        safe = f"{index:02d}-{get_valid_filename(name)[-120:] or 'upload'}"
-        default_storage.save(f"{folder}/{safe}", ContentFile(data))
-        names.append((safe, name))
+    from indicators.services.sheets import stage_files
+
+    folder, names = stage_files(files, "international-")
     payload = {"folder": folder, "files": names, "user": user.pk, "agency": agency.pk}
     return signing.dumps({**payload, "format": fmt, "note": note}, salt=STAGING_SALT)
 

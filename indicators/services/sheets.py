@@ -199,15 +199,23 @@ def upload_stage(*, sheet: DataSheet, user: User, files: Iterable[tuple[str, byt
 
     Returns a signed token naming the staged files, bound to this user and sheet.
     """
-    folder = f"staging/{uuid.uuid4().hex}"
+    folder, names = stage_files(files)
+    return signing.dumps(
+        {"folder": folder, "files": names, "user": user.pk, "sheet": sheet.pk}, salt=STAGING_SALT
+    )
+
+
+def stage_files(
+    files: Iterable[tuple[str, bytes]], prefix: str = ""
+) -> tuple[str, list[tuple[str, str]]]:
+    """Save files in a new staging folder: (folder, [(stored name, original name)])."""
+    folder = f"staging/{prefix}{uuid.uuid4().hex}"
     names = []
     for index, (name, data) in enumerate(files):
         safe = f"{index:02d}-{get_valid_filename(name)[-120:] or 'upload'}"
         default_storage.save(f"{folder}/{safe}", ContentFile(data))
         names.append((safe, name))
-    return signing.dumps(
-        {"folder": folder, "files": names, "user": user.pk, "sheet": sheet.pk}, salt=STAGING_SALT
-    )
+    return folder, names
 
 
 def _staged(token: str, *, sheet: DataSheet, user: User) -> tuple[str, list[tuple[str, str]]]:

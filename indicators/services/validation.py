@@ -119,7 +119,6 @@ class RowMapper:
         for mapping in AreaCodeMapping.objects.filter(country=country):
             self.areas[mapping.code.casefold()] = mapping.area_id
         self.synonyms = load_synonyms()
-        self.several_units: set[int] = set()
         self.other_codes: set[str] = set()
         self.operations = {
             op.name.casefold(): op.pk for op in StatisticalOperation.objects.filter(country=country)
@@ -140,9 +139,10 @@ class RowMapper:
         """(portal unit code, whether the file's unit was recognised) of a row.
 
         A blank unit is the indicator's; a label or code is looked up in the synonym table
-        (`indicators.units`); a known SDMX UNIT_MEASURE code is kept. A label nobody knows
-        is taken as the indicator's own unit (an indicator has one unit), with a warning,
-        unless the upload gives that indicator in several units: then it is another series.
+        (`indicators.units`); a known SDMX UNIT_MEASURE code is kept. A label nobody knows is
+        returned as written, not recognised: `map_row` takes it as the indicator's own unit
+        (an indicator has one unit) with a warning, unless it is another series of the
+        indicator (`other_series`: its rows meet rows in the indicator's unit).
         """
         written = row.unit.strip()
         if not written or written == indicator.unit:
@@ -151,20 +151,8 @@ class RowMapper:
         if code is None and written.upper() in self.codelists.get("UNIT_MEASURE", ()):
             code = written.upper()
         if code is None:
-            if indicator.pk in self.several_units:
-                return written, True
-            return indicator.unit, False
+            return written, False
         return code, True
-
-    def _several_units(self, rows: list[ParsedRow]) -> set[int]:
-        """Indicators that the upload gives in more than one unit (written in any way)."""
-        seen: dict[int, set[str]] = {}
-        for row in rows:
-            indicator = self._indicator_of(row)
-            if indicator is not None and row.unit.strip():
-                written = unit_key(row.unit)
-                seen.setdefault(indicator.pk, set()).add(self.synonyms.get(written, written))
-        return {pk for pk, units in seen.items() if len(units) > 1}
 
     def indicator_for(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
         indicator = self._indicator_lookup(row, result)
@@ -366,8 +354,8 @@ class RowMapper:
                 self.problem(row, "nature", row.nature, _("unknown SDMX NATURE code"))
             )
             ok = False
-        unit = self.unit_of(row, indicator)[0]
-        if unit != indicator.unit:
+        unit, recognised = self.unit_of(row, indicator)
+        if recognised and unit != indicator.unit:
             result.problems.append(
                 self.problem(
                     row,
@@ -466,7 +454,6 @@ class RowMapper:
         """
         result = MappingResult()
         seen: dict[tuple[int, int | None, str, int], Candidate] = {}
-        self.several_units = self._several_units(rows)
         self.other_codes = self._other_codes(rows)
         other_series = self.other_series(rows)
         for row in rows:
