@@ -209,6 +209,7 @@ class Collector:
             parsed.disaggregation,
             parsed.year,
             parsed.unit,
+            parsed.reporting_type,
         )
         if part is not None:
             parts = self._parts.setdefault((*key, part[0]), {})

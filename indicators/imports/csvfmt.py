@@ -42,13 +42,13 @@ OPENSDG_FIELDS = {
     "COMMENT": "footnote",
     "COMMENTS": "footnote",
     "SOURCE_DETAIL": "source",
+    "REPORTING_TYPE": "reporting_type",
 }
 #: attribute columns the portal has no field for: read, never a breakdown, dropped with a note.
 #: GeoCode is Open SDG's map code, a copy of REF_AREA.
 OPENSDG_IGNORED = (SDG_ATTRIBUTES - set(OPENSDG_FIELDS)) | {
     "GEOCODE",
     "FREQ",
-    "REPORTING_TYPE",
     "UNIT_MULTIPLIER",
     "OBSERVATION_STATUS",
     "OBS_STATUS",
@@ -209,6 +209,7 @@ def _add_opensdg_row(
             source=fields["source"],
             footnote=fields["footnote"],
             named_by_file=named_by_file,
+            reporting_type=fields["reporting_type"].upper(),
         ),
         period.part,
     )

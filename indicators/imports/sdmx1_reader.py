@@ -95,6 +95,7 @@ def _row(col: Collector, index: int, obs: Any, indicator: str) -> tuple[ParsedRo
         footnote=attrs.get("COMMENT_OBS") or attrs.get("COMMENT_TS", ""),
         period=period.published,
         where=sdmx_where(key, raw_period),
+        reporting_type=key.get("REPORTING_TYPE", ""),
     ), period
 
 

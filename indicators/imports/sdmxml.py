@@ -236,6 +236,7 @@ class StreamReader:
                 footnote=attrs.get("COMMENT_OBS") or attrs.get("COMMENT_TS", ""),
                 period=period.published,
                 where=where,
+                reporting_type=key.get("REPORTING_TYPE", ""),
             ),
             period.part,
         )

@@ -29,6 +29,8 @@ class ParsedRow:
     #: the indicator was told from the file name (indicator_3-2-1.csv): an indicator the portal
     #: does not have is then an untracked one, not a typing slip
     named_by_file: bool = False
+    #: SDMX REPORTING_TYPE: N national, G global; makes two values of one year distinct
+    reporting_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)

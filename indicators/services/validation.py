@@ -119,6 +119,7 @@ class RowMapper:
         for mapping in AreaCodeMapping.objects.filter(country=country):
             self.areas[mapping.code.casefold()] = mapping.area_id
         self.synonyms = load_synonyms()
+        self.national_keys: set[tuple[int, str, str, int]] = set()
         self.other_codes: set[str] = set()
         self.operations = {
             op.name.casefold(): op.pk for op in StatisticalOperation.objects.filter(country=country)
@@ -212,6 +213,16 @@ class RowMapper:
             kept = min(mapped, key=lambda code: self.series[code].pk) if mapped else None
             others |= codes - {kept}
         return others
+
+    def _national_key(self, row: ParsedRow, indicator: Indicator) -> tuple[int, str, str, int]:
+        """A value's key in a sheet, by which a global (G) value meets a national (N) one."""
+        area = row.area.strip().casefold()
+        return (
+            indicator.pk,
+            "" if area in self.national_codes else area,
+            disaggregation_key(row.disaggregation),
+            row.year,
+        )
 
     def untracked_problems(self, problems: list[Problem]) -> list[Problem]:
         """The parser's problems about rows of series the portal does not track (a duplicate
@@ -392,6 +403,11 @@ class RowMapper:
         indicator = self.indicator_for(row, result)
         if indicator is None:
             return None
+        if row.reporting_type == "G" and self._national_key(row, indicator) in self.national_keys:
+            # the country's own value of that year is given too (REPORTING_TYPE=N): it is kept
+            label = f"{indicator.code} REPORTING_TYPE=G"
+            result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
+            return None
         unit, recognised = self.unit_of(row, indicator)
         if unit != indicator.unit and (indicator.pk, unit) in other_series:
             label = f"{indicator.code} {unit}"
@@ -455,6 +471,11 @@ class RowMapper:
         result = MappingResult()
         seen: dict[tuple[int, int | None, str, int], Candidate] = {}
         self.other_codes = self._other_codes(rows)
+        self.national_keys = {
+            self._national_key(row, indicator)
+            for row in rows
+            if row.reporting_type != "G" and (indicator := self._indicator_of(row)) is not None
+        }
         other_series = self.other_series(rows)
         for row in rows:
             candidate = self.map_row(row, result, other_series)

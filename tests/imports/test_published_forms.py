@@ -36,7 +36,8 @@ def test_attribute_columns_are_not_breakdowns() -> None:
         "provisional",
     )
     [note] = [str(n) for n in result.notes]
-    assert "Unit multiplier, Observation status, Reporting type, GeoCode" in note
+    assert "Unit multiplier, Observation status, GeoCode" in note
+    assert row.reporting_type == "N"
 
 
 def test_sdmx_names_of_attribute_columns_in_any_case() -> None:

@@ -104,6 +104,7 @@ def test_sdmx21_generic() -> None:
         area="417",
         disaggregation=(("AGE", "Y0T4"), ("SEX", "F")),
         unit="PER_1000_LIVE_BIRTHS",
+        reporting_type="N",
     )
     assert result.rows == [
         _row(row=1, year=2015, value=21.5, nature="C", footnote="Registrée", **common),

@@ -137,3 +137,29 @@ def test_a_national_age_band_is_kept_with_a_warning(sheet_world, round_2026):
     assert preview.warnings == {
         "age band M25T28 is not in the global AGE code list: kept as written": ["2"]
     }
+
+
+REPORTING = (
+    "Year,Reporting type,SEX,Value\n"
+    "2015,N,,5.1\n2015,G,,5.4\n"  # distinct by the reporting type: the national one is kept
+    "2016,G,,5.0\n"  # a global value alone is the value of that year
+)
+
+
+def test_a_true_duplicate_shows_both_values(sheet_world, round_2026):
+    text = REPORTING + "2017,N,F,4.0\n2017,N,F,4.2\n"
+    preview = _preview(sheet_world, round_2026, [("indicator_8-5-2.csv", text)])
+    assert [str(p.reason) for p in preview.problems] == [
+        "Rows 5 and 6 give two values for the same observation: 4 and 4.2."
+    ]
+
+
+def test_a_global_value_beside_the_national_one_is_not_a_duplicate(sheet_world, round_2026):
+    text = REPORTING
+    preview = _preview(sheet_world, round_2026, [("indicator_8-5-2.csv", text)])
+    assert preview.ok, _reasons(preview)
+    assert [(c.year, str(c.value.normalize())) for c in preview.candidates] == [
+        (2015, "5.1"),
+        (2016, "5"),
+    ]
+    assert preview.not_tracked == {"8.5.2 REPORTING_TYPE=G": 1}
