@@ -162,3 +162,25 @@ def test_a_confirmation_token_is_bound_to_its_user(client, world):
     response = client.post("/data/international/", {"token": token}, follow=True)
     assert "expired or was not yours" in response.content.decode()
     assert not InternationalRelease.objects.exists()
+
+
+def test_release_units_as_labels_and_synonyms(client, world):
+    client.force_login(world.users["agency_focal_point"])
+    text = (
+        "SeriesCode,GeoAreaCode,TimePeriod,Value,[Units],[Sex]\n"
+        "SL_TLF_UEM,417,2015,8.1,PERCENT,FEMALE\n"
+        "SL_TLF_UEM,417,2016,7.9,Percentage (%),FEMALE\n"
+        "SL_TLF_UEM,417,2017,7.5,PT,FEMALE\n"
+    )
+    assert _post(client, world.agency, text).status_code == 302
+    stored = InternationalObservation.objects.order_by("year")
+    assert [(o.unit, o.disaggregation) for o in stored] == [("PT", "SEX=F")] * 3
+
+
+def test_bad_periods_in_a_release_are_grouped(client, world):
+    client.force_login(world.users["agency_focal_point"])
+    rows = "".join(f"SH_DYN_MORT,417,20{i:02d}-W1,{i}\n" for i in range(40))
+    response = _preview(client, world.agency, "SeriesCode,GeoAreaCode,TimePeriod,Value\n" + rows)
+    assert response.status_code == 400
+    [group] = response.context["problem_groups"]
+    assert (group.count, group.places, group.column) == (40, ["2", "3", "4"], "TimePeriod")
