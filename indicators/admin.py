@@ -12,6 +12,7 @@ from indicators.models import (
     SeriesCodeMapping,
     SheetEvent,
     StatisticalOperation,
+    UnitSynonym,
     UploadedFile,
     ValueComment,
 )
@@ -49,6 +50,12 @@ class SeriesCodeMappingAdmin(admin.ModelAdmin):
 class AreaCodeMappingAdmin(admin.ModelAdmin):
     list_display = ["country", "code", "area"]
     list_filter = ["country"]
+
+
+@admin.register(UnitSynonym)
+class UnitSynonymAdmin(admin.ModelAdmin):
+    list_display = ["label", "unit"]
+    search_fields = ["label", "unit"]
 
 
 @admin.register(ReportingRound)

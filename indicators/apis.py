@@ -243,7 +243,7 @@ class SheetUploadApi(APIView):
                 {
                     "errors": [
                         {
-                            "field": f"{p.file}:{p.row or ''}:{p.column}",
+                            "field": f"{p.file}:{p.place}:{p.column}",
                             "message": str(p.reason),
                             "code": "invalid",
                             "value": p.value,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from indicators import permissions, selectors, services
 from indicators.forms import ConfirmImportForm, ReviewForm, UploadForm
+from indicators.imports.types import group_problems
 from indicators.models import DataSheet, Indicator, ReportingRound
 from indicators.reports import charts, whatif
 from portal.models import Country
@@ -286,7 +287,8 @@ def _render_preview(
         "changed": [(labels[line.key], line) for line in preview.changed[:300]],
         "removed": [(labels[line.key], line) for line in preview.removed[:300]],
         "outliers": [(labels[line.key], line) for line in preview.outliers],
-        "problems": preview.problems[:1000],
+        "problems": preview.problems,
+        "problem_groups": group_problems(preview.problems),
         "progress": progress,
         "progress_rows": [
             (

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +14,15 @@ from django.utils.translation import gettext_lazy
 
 from indicators import permissions
 from indicators.forms import MultipleFileField
+from indicators.imports.types import group_problems
 from indicators.models import InternationalRelease
-from indicators.services.international import international_import
+from indicators.services.international import (
+    InternationalImport,
+    international_import,
+    international_preview,
+    international_stage,
+    international_staged,
+)
 from portal.models import Agency
 from portal.typing import AuthedRequest
 
@@ -69,6 +76,8 @@ def international_upload(request: AuthedRequest) -> HttpResponse:
             "agency", "loaded_by"
         )[:50],
     }
+    if request.method == "POST" and request.POST.get("token"):
+        return _confirm(request, context)
     if request.method != "POST" or not form.is_valid():
         return render(
             request,
@@ -78,15 +87,43 @@ def international_upload(request: AuthedRequest) -> HttpResponse:
         )
     agency = form.cleaned_data["agency"]
     files = [(upload.name, upload.read()) for upload in form.cleaned_data["data_files"]]
+    fmt = form.cleaned_data["format"]
+    preview = international_preview(agency=agency, user=request.user, files=files, fmt=fmt)
+    context.update(_outcome_context(preview), preview_agency=agency)
+    if preview.ok:
+        context["token"] = international_stage(
+            agency=agency, user=request.user, files=files, fmt=fmt, note=form.cleaned_data["note"]
+        )
+    return render(
+        request,
+        "indicators/international_upload.html",
+        context,
+        status=200 if preview.ok else 400,
+    )
+
+
+def _outcome_context(outcome: InternationalImport) -> dict[str, object]:
+    return {
+        "outcome": outcome,
+        "problems": outcome.problems,
+        "problem_groups": group_problems(outcome.problems),
+    }
+
+
+def _confirm(request: AuthedRequest, context: dict[str, object]) -> HttpResponse:
+    """The agency saw the preview and confirms: the staged files become the new release."""
+    try:
+        agency, files, fmt, note = international_staged(
+            token=request.POST["token"], user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indicators:international_upload")
     outcome = international_import(
-        agency=agency,
-        user=request.user,
-        files=files,
-        fmt=form.cleaned_data["format"],
-        note=form.cleaned_data["note"],
+        agency=agency, user=request.user, files=files, fmt=fmt, note=note
     )
     if outcome.problems:
-        context["problems"] = outcome.problems[:1000]
+        context.update(_outcome_context(outcome))
         return render(request, "indicators/international_upload.html", context, status=400)
     assert outcome.release is not None
     messages.success(

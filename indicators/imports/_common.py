@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.functional import lazy
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .types import ParsedRow, ParseResult, Problem
 
-MAX_PROBLEMS = 1000
+MAX_PROBLEMS = 20_000
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
@@ -48,6 +49,12 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _YEAR = re.compile(r"\d{4}(?:\.0*)?")
 _BLANK_VALUES = frozenset({"", "nan", "NaN", "NAN"})
+#: a survey period over two years: 2014-15, 2014/15, 2014/2015, 2014-2015
+_SURVEY = re.compile(r"(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})")
+#: a part of a year: 2000 Q1, 2000-Q1, 2000Q1, 2000-S2, 2000-M01, 2000 M1
+_PART = re.compile(r"(\d{4})\s*-?\s*([QSM])\s*0?(\d{1,2})", re.IGNORECASE)
+#: parts of a year: letter -> how many make the whole year
+PARTS_IN_YEAR = {"Q": 4, "S": 2, "M": 12}
 
 
 def _interpolate(message: Any, params: Mapping[str, Any]) -> str:
@@ -62,6 +69,59 @@ def msg(message: Any, **params: Any) -> Any:
     if not params:
         return message
     return _lazy_interpolate(message, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A time period as published and the reference year the engine uses for it."""
+
+    year: int
+    published: str = ""  # "" for a plain year
+    part: tuple[str, int] | None = None  # ("Q", 1) for a quarter, ("M", 12) for December
+
+
+def _survey(start: int, end_text: str) -> int | None:
+    """The ending year of a survey period, or None when the end is not 1-5 years after the start."""
+    end = int(end_text)
+    if len(end_text) == 2:
+        end += start - start % 100
+        if end <= start:
+            end += 100
+    return end if 1 <= end - start <= 5 else None
+
+
+def parse_period(raw: object, *, sdmx: bool = False) -> Period | None:
+    """A year, a survey period, a half-year, a quarter or a month, else None.
+
+    The rule (docs/methodology.md): a survey period (2014-15, 2014/2015) counts for its ending
+    year; a half-year, quarter or month (2000-S1, 2000-Q1, 2000 Q1, 2000-M01) for its year, but
+    only once every part of that year is given (see `Collector.result`). ``YYYY-MM`` is a month
+    in SDMX (its time format); in a CSV it is a survey period when MM is the next year
+    (2011-12), else a month (2011-03).
+    """
+    year = parse_year(raw)
+    if year is not None:
+        return Period(year)
+    text = cell_text(raw)
+    part = _PART.fullmatch(text)
+    if part:
+        letter, number = part.group(2).upper(), int(part.group(3))
+        start = int(part.group(1))
+        if 1 <= number <= PARTS_IN_YEAR[letter] and MIN_YEAR <= start <= MAX_YEAR:
+            return Period(start, text, (letter, number))
+        return None
+    survey = _SURVEY.fullmatch(text)
+    if not survey:
+        return None
+    start, end_text = int(survey.group(1)), survey.group(2)
+    month = int(end_text) if len(end_text) == 2 and "-" in text else 0
+    is_next_year = _survey(start, end_text) == start + 1
+    if 1 <= month <= 12 and (sdmx or not is_next_year):
+        return Period(start, text, ("M", month)) if MIN_YEAR <= start <= MAX_YEAR else None
+    end = _survey(start, end_text)
+    if end is None or not MIN_YEAR <= end <= MAX_YEAR:
+        return None
+    return Period(end, text)
 
 
 class TooManyRows(Exception):
@@ -82,7 +142,9 @@ class Collector:
         self.seen_rows = 0
         self.encoding = ""
         self.notes: list[Any] = []
-        self._keys: dict[tuple[Any, ...], int] = {}
+        self.not_used: dict[str, int] = {}
+        self._keys: dict[tuple[Any, ...], ParsedRow] = {}
+        self._parts: dict[tuple[Any, ...], dict[int, ParsedRow]] = {}
 
     def fork(self) -> Collector:
         """An empty collector for the same file: read into it, then adopt it or drop it."""
@@ -97,15 +159,27 @@ class Collector:
         )
         self.skipped_blank, self.seen_rows = other.skipped_blank, other.seen_rows
         self.encoding, self.notes, self._keys = other.encoding, other.notes, other._keys
+        self.not_used = other.not_used
+        self._parts = other._parts
 
-    def problem(self, row: int | None, column: str, value: object, reason: Any) -> None:
+    def problem(
+        self,
+        row: int | None,
+        column: str,
+        value: object,
+        reason: Any,
+        *,
+        where: str = "",
+        kind: str = "",
+        subject: ParsedRow | None = None,
+    ) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
             self.extra_problems += 1
             return
         text = "" if value is None else str(value)
         if len(text) > 200:
             text = text[:197] + "..."
-        self.problems.append(Problem(self.file, row, column, text, reason))
+        self.problems.append(Problem(self.file, row, column, text, reason, where, kind, subject))
 
     def count_row(self, row: int) -> None:
         """Count one data row (blank or not); refuse the file past ``max_rows``."""
@@ -122,7 +196,12 @@ class Collector:
             )
             raise TooManyRows
 
-    def add(self, parsed: ParsedRow) -> None:
+    def add(self, parsed: ParsedRow, part: tuple[str, int] | None = None) -> None:
+        """Keep one observation; a part of a year (``("Q", 1)``) waits for the rest of its year.
+
+        Two values for one series and reference year are refused with both values shown,
+        unless an attribute that makes them distinct differs (unit, series code).
+        """
         key = (
             parsed.indicator,
             parsed.series_code,
@@ -130,24 +209,73 @@ class Collector:
             parsed.disaggregation,
             parsed.year,
             parsed.unit,
+            parsed.reporting_type,
         )
+        if part is not None:
+            parts = self._parts.setdefault((*key, part[0]), {})
+            if part[1] in parts:
+                self._duplicate(parts[part[1]], parsed)
+                return
+            parts[part[1]] = parsed
+            return
         first = self._keys.get(key)
         if first is not None:
-            self.problem(
-                parsed.row,
-                "",
-                describe_key(parsed),
-                msg(
-                    _("Rows %(first)s and %(second)s give a value for the same observation."),
-                    first=first,
-                    second=parsed.row,
-                ),
-            )
+            self._duplicate(first, parsed)
             return
-        self._keys[key] = parsed.row
+        self._keys[key] = parsed
         self.rows.append(parsed)
 
+    def _duplicate(self, first: ParsedRow, second: ParsedRow) -> None:
+        values = {"value1": plain(first.value), "value2": plain(second.value)}
+        if second.where:
+            reason = msg(
+                _("%(where)s is given twice, with %(value1)s and %(value2)s."),
+                where=second.where,
+                **values,
+            )
+        else:
+            reason = msg(
+                _(
+                    "Rows %(first)s and %(second)s give two values for the same observation: "
+                    "%(value1)s and %(value2)s."
+                ),
+                first=first.row,
+                second=second.row,
+                **values,
+            )
+        self.problem(
+            second.row,
+            "",
+            describe_key(second),
+            reason,
+            where=second.where,
+            kind="duplicate",
+            subject=second,
+        )
+
+    def _whole_years(self) -> None:
+        """Each year given by all its quarters (months, halves) becomes one annual value.
+
+        The annual value is the mean of the parts (right for the rates and ratios that SDG
+        indicators are); a year with a part missing, or also given as a whole year, is listed
+        in ``not_used`` and not stored.
+        """
+        for key, parts in self._parts.items():
+            letter = key[-1]
+            annual = self._keys.get(key[:-1])
+            ordered = [parts[n] for n in sorted(parts)]
+            first, last = ordered[0], ordered[-1]
+            label = f"{describe_key(first)} {first.period}..{last.period}"
+            if annual is not None or len(parts) < PARTS_IN_YEAR[letter]:
+                self.not_used[label] = len(parts)
+                continue
+            mean = math.fsum(row.value for row in ordered) / len(ordered)
+            whole = replace(first, value=mean, period=f"{first.period}..{last.period}"[:30])
+            self._keys[key[:-1]] = whole
+            self.rows.append(whole)
+
     def result(self) -> ParseResult:
+        self._whole_years()
         problems = list(self.problems)
         if self.extra_problems:
             problems.append(
@@ -170,7 +298,13 @@ class Collector:
             skipped_blank=self.skipped_blank,
             encoding=self.encoding,
             notes=self.notes,
+            not_used=self.not_used,
         )
+
+
+def plain(number: float) -> str:
+    """12.0 as 12, 12.5 as 12.5: a value as the file wrote it."""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
 def describe_key(parsed: ParsedRow) -> str:
@@ -182,6 +316,14 @@ def describe_key(parsed: ParsedRow) -> str:
     if parsed.unit:
         parts.append(parsed.unit)
     return " ".join(parts)
+
+
+def sdmx_where(key: Mapping[str, str], period: str) -> str:
+    """An SDMX observation as a focal point finds it: series, area, breakdown and period."""
+    parts = [key.get("SERIES", ""), key.get("REF_AREA", "")]
+    parts.extend(f"{dim}={code}" for dim, code in disaggregation(key.items()))
+    parts.append(period)
+    return " ".join(part for part in parts if part)
 
 
 def is_blank_value(raw: object) -> bool:
@@ -258,6 +400,28 @@ def check_value(
     if number is None:
         col.problem(row, column, raw, _("The value is not a number."))
     return number
+
+
+def check_period(
+    col: Collector, row: int, column: str, raw: object, *, sdmx: bool = False, where: str = ""
+) -> Period | None:
+    period = parse_period(raw, sdmx=sdmx)
+    if period is None:
+        col.problem(
+            row,
+            column,
+            raw,
+            msg(
+                _(
+                    "The time period must be a year from %(min)s to %(max)s (2015), a survey "
+                    "period (2014-15), a quarter (2015-Q1) or a month (2015-M01)."
+                ),
+                min=MIN_YEAR,
+                max=MAX_YEAR,
+            ),
+            where=where,
+        )
+    return period
 
 
 def check_year(col: Collector, row: int, column: str, raw: object) -> int | None:

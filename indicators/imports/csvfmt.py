@@ -15,8 +15,8 @@ from ._common import (
     Collector,
     TooManyRows,
     cell_text,
+    check_period,
     check_value,
-    check_year,
     disaggregation,
     is_blank_value,
     msg,
@@ -25,18 +25,41 @@ from .detect import looks_binary, sniff_delimiter
 from .portal import add_portal_row, map_header
 from .types import ParsedRow
 
-#: Open SDG columns that are not dimensions: column (upper case) -> ParsedRow field
+#: Open SDG attribute columns stored with the value: column (upper case, spaces as _) -> field.
+#: Open SDG writes SDMX names (UNIT_MEASURE) or display labels (Units, Unit measure).
 OPENSDG_FIELDS = {
     "UNIT_MEASURE": "unit",
     "UNITS": "unit",
+    "UNIT": "unit",
     "SERIES": "series_code",
     "REF_AREA": "area",
     "NATURE": "nature",
     "COMMENT_OBS": "footnote",
+    "FOOTNOTE": "footnote",
+    "FOOTNOTES": "footnote",
+    "NOTE": "footnote",
+    "NOTES": "footnote",
+    "COMMENT": "footnote",
+    "COMMENTS": "footnote",
     "SOURCE_DETAIL": "source",
+    "REPORTING_TYPE": "reporting_type",
 }
-#: Open SDG columns dropped: SDMX attributes, and GeoCode (Open SDG's map code, a copy of REF_AREA)
-OPENSDG_IGNORED = (SDG_ATTRIBUTES - set(OPENSDG_FIELDS)) | {"GEOCODE", "FREQ", "REPORTING_TYPE"}
+#: attribute columns the portal has no field for: read, never a breakdown, dropped with a note.
+#: GeoCode is Open SDG's map code, a copy of REF_AREA.
+OPENSDG_IGNORED = (SDG_ATTRIBUTES - set(OPENSDG_FIELDS)) | {
+    "GEOCODE",
+    "FREQ",
+    "UNIT_MULTIPLIER",
+    "OBSERVATION_STATUS",
+    "OBS_STATUS",
+    "TIME_DETAIL",
+}
+
+
+def attribute_name(column: str) -> str:
+    """`Unit measure`, `unit-measure` and `UNIT_MEASURE` are one attribute: UNIT_MEASURE."""
+    return re.sub(r"[\s\-]+", "_", column.strip()).upper()
+
 
 _INDICATOR_NAME = re.compile(r"(?:indicator_)?(\d{1,2}(?:[-.][0-9a-z]{1,2}){2,3})", re.IGNORECASE)
 
@@ -118,14 +141,28 @@ def _opensdg_columns(col: Collector, header: list[str]) -> tuple[int, dict[int, 
         )
         return None
     columns: dict[int, str] = {}
+    dropped: list[str] = []
     for i in range(1, value_at):
-        upper = names[i].upper()
-        if not names[i] or upper in OPENSDG_IGNORED:
+        upper = attribute_name(names[i])
+        if not names[i]:
             continue
-        if names[i] in columns.values() or OPENSDG_FIELDS.get(upper) in columns.values():
+        if upper in OPENSDG_IGNORED:
+            dropped.append(names[i])
+            continue
+        if names[i] in names[1:i]:
             col.problem(None, names[i], "", _("This column appears twice."))
             return None
         columns[i] = OPENSDG_FIELDS.get(upper, names[i])
+    if dropped:
+        col.notes.append(
+            msg(
+                _(
+                    "Attribute columns the portal does not store were read and left out "
+                    "(never a breakdown): %(columns)s."
+                ),
+                columns=", ".join(dropped),
+            )
+        )
     return value_at, columns
 
 
@@ -136,24 +173,25 @@ def _add_opensdg_row(
     value_at: int,
     columns: dict[int, str],
     indicator: str,
+    named_by_file: bool = False,
 ) -> None:
     raw = list(cells) + [None] * (value_at + 1 - len(cells))
     if is_blank_value(raw[value_at]):
         col.skipped_blank += 1
         return
-    year = check_year(col, line, "Year", raw[0])
+    period = check_period(col, line, "Year", raw[0])
     value = check_value(col, line, "Value", raw[value_at])
     fields = dict.fromkeys(OPENSDG_FIELDS.values(), "")
     dims: list[tuple[str, str]] = []
     for i, name in columns.items():
         if name in fields:
-            fields[name] = cell_text(raw[i])
+            fields[name] = fields[name] or cell_text(raw[i])
         else:
             dims.append((name, cell_text(raw[i])))
     if not indicator and not fields["series_code"]:
         col.problem(line, "SERIES", "", _("The series code is missing."))
         return
-    if year is None or value is None:
+    if period is None or value is None:
         return
     col.add(
         ParsedRow(
@@ -161,7 +199,8 @@ def _add_opensdg_row(
             row=line,
             indicator=indicator,
             disaggregation=disaggregation(dims),
-            year=year,
+            year=period.year,
+            period=period.published,
             value=value,
             unit=fields["unit"],
             series_code=fields["series_code"],
@@ -169,7 +208,10 @@ def _add_opensdg_row(
             nature=fields["nature"],
             source=fields["source"],
             footnote=fields["footnote"],
-        )
+            named_by_file=named_by_file,
+            reporting_type=fields["reporting_type"].upper(),
+        ),
+        period.part,
     )
 
 
@@ -197,7 +239,7 @@ def read_opensdg(
         return
     try:
         for line, cells in records:
-            _add_opensdg_row(col, line, cells, value_at, columns, code)
+            _add_opensdg_row(col, line, cells, value_at, columns, code, not indicator)
     except TooManyRows:
         return
 

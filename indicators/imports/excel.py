@@ -284,6 +284,12 @@ README_LINES = (
     ),
     _("- source: the statistical operation or source. footnote: any note on the value."),
     _(
+        "- unit, nature, source and footnote are attributes of the value; only the disaggregation is a breakdown."
+    ),
+    _(
+        "- Open SDG CSV files are accepted too: between Year and Value, the columns Units, Unit measure, Unit multiplier, Observation status, Nature, Series, Reporting type, GeoCode, REF_AREA and footnote or comment columns are attributes; every other column is a breakdown (blank or _T = total)."
+    ),
+    _(
         "- Type or paste values only: cells with formulas are refused, and so are workbooks with macros."
     ),
     _("- Rows with an empty value are skipped. Reading stops after 1,000 empty rows in a row."),

@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.utils.translation import gettext_lazy as _
 
-from ._common import Collector, disaggregation, msg, parse_number, parse_year
+from ._common import Collector, Period, disaggregation, msg, parse_number, parse_period, sdmx_where
 from .types import ParsedRow, ParseResult
 
 SDG_DSD_PATH = (
@@ -63,7 +63,7 @@ def safe_xml(col: Collector, data: bytes) -> bool:
     return True
 
 
-def _row(col: Collector, index: int, obs: Any, indicator: str) -> ParsedRow | None:
+def _row(col: Collector, index: int, obs: Any, indicator: str) -> tuple[ParsedRow, Period] | None:
     key = {k: str(v.value) for k, v in obs.key.values.items()}
     attrs = {k: str(v.value) for k, v in obs.attrib.items()}
     raw = obs.value
@@ -74,9 +74,10 @@ def _row(col: Collector, index: int, obs: Any, indicator: str) -> ParsedRow | No
     ):
         col.skipped_blank += 1
         return None
-    year = parse_year(key.pop("TIME_PERIOD", ""))
+    raw_period = key.pop("TIME_PERIOD", "")
+    period = parse_period(raw_period, sdmx=True)
     value = parse_number(raw)
-    if year is None or value is None:
+    if period is None or value is None:
         col.problem(index, "", str(raw), _("The observation cannot be read."))
         return None
     return ParsedRow(
@@ -86,13 +87,16 @@ def _row(col: Collector, index: int, obs: Any, indicator: str) -> ParsedRow | No
         series_code=key.get("SERIES", ""),
         area=key.get("REF_AREA", ""),
         disaggregation=disaggregation(key.items()),
-        year=year,
+        year=period.year,
         value=value,
         unit=attrs.get("UNIT_MEASURE") or key.get("UNIT_MEASURE", ""),
         nature=attrs.get("NATURE", ""),
         source=attrs.get("SOURCE_DETAIL", ""),
         footnote=attrs.get("COMMENT_OBS") or attrs.get("COMMENT_TS", ""),
-    )
+        period=period.published,
+        where=sdmx_where(key, raw_period),
+        reporting_type=key.get("REPORTING_TYPE", ""),
+    ), period
 
 
 def read_with_sdmx1(
@@ -115,7 +119,7 @@ def read_with_sdmx1(
     for dataset in message.data:
         for obs in dataset.obs:
             index += 1
-            row = _row(col, index, obs, indicator or "")
-            if row is not None:
-                col.add(row)
+            read = _row(col, index, obs, indicator or "")
+            if read is not None:
+                col.add(read[0], read[1].part)
     return col.result()

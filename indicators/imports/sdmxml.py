@@ -21,11 +21,12 @@ from ._common import (
     SDG_ATTRIBUTES,
     Collector,
     TooManyRows,
-    check_value,
     disaggregation,
     is_blank_value,
     msg,
-    parse_year,
+    parse_number,
+    parse_period,
+    sdmx_where,
 )
 from .types import ParsedRow
 
@@ -225,13 +226,32 @@ class StreamReader:
             return
         key = {**self.series_key, **obs.key}
         attrs = {**self.dataset_attrs, **self.series_attrs, **obs.attrs}
-        year = self._year(row, key)
-        value = check_value(self.col, row, "OBS_VALUE", obs.value)
+        raw_period = next((key.pop(name) for name in _TIME if name in key), "")
+        where = sdmx_where(key, raw_period)
+        period = parse_period(raw_period, sdmx=True)
+        if period is None:
+            self.col.problem(
+                row,
+                "TIME_PERIOD",
+                raw_period,
+                _(
+                    "The time period is not a year (2015), a survey period (2014-15), a quarter "
+                    "(2015-Q1) or a month (2015-M01)."
+                ),
+                where=where,
+            )
+        number = parse_number(obs.value)
+        if number is None:
+            self.col.problem(
+                row, "OBS_VALUE", obs.value, _("The value is not a number."), where=where
+            )
         series = key.get("SERIES", "")
         if not series and not self.indicator:
-            self.col.problem(row, "SERIES", "", _("The observation has no SERIES code."))
+            self.col.problem(
+                row, "SERIES", "", _("The observation has no SERIES code."), where=where
+            )
             return
-        if year is None or value is None:
+        if period is None or number is None:
             return
         self.col.add(
             ParsedRow(
@@ -241,26 +261,18 @@ class StreamReader:
                 series_code=series,
                 area=key.get("REF_AREA", ""),
                 disaggregation=disaggregation(key.items()),
-                year=year,
-                value=value,
+                year=period.year,
+                value=number,
                 unit=attrs.get("UNIT_MEASURE") or key.get("UNIT_MEASURE", ""),
                 nature=attrs.get("NATURE", ""),
                 source=attrs.get("SOURCE_DETAIL", ""),
                 footnote=attrs.get("COMMENT_OBS") or attrs.get("COMMENT_TS", ""),
-            )
+                period=period.published,
+                where=where,
+                reporting_type=key.get("REPORTING_TYPE", ""),
+            ),
+            period.part,
         )
-
-    def _year(self, row: int, key: dict[str, str]) -> int | None:
-        raw = next((key.pop(name) for name in _TIME if name in key), "")
-        year = parse_year(raw)
-        if year is None:
-            self.col.problem(
-                row,
-                "TIME_PERIOD",
-                raw,
-                _("The time period is not a year: only annual data (e.g. 2015) are accepted."),
-            )
-        return year
 
 
 def parse_sdmx(col: Collector, data: bytes, indicator: str | None) -> None:

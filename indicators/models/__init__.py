@@ -1,7 +1,12 @@
 """Indicators, data sheets and their observations, the operations catalogue, international series."""
 
 from indicators.models.catalogue import InformationFlow, StatisticalOperation
-from indicators.models.definitions import AreaCodeMapping, Indicator, SeriesCodeMapping
+from indicators.models.definitions import (
+    AreaCodeMapping,
+    Indicator,
+    SeriesCodeMapping,
+    UnitSynonym,
+)
 from indicators.models.international import InternationalObservation, InternationalRelease
 from indicators.models.results import (
     AggregateResult,
@@ -38,6 +43,7 @@ __all__ = [
     "Observation",
     "ReportingRound",
     "SeriesCodeMapping",
+    "UnitSynonym",
     "SheetEvent",
     "StatisticalOperation",
     "UploadedFile",

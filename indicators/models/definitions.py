@@ -117,6 +117,31 @@ class SeriesCodeMapping(models.Model):
         return f"{self.code} → {self.indicator.code}"
 
 
+class UnitSynonym(models.Model):
+    """A unit as files write it (a label like "Percent", or another code) for a portal unit code.
+
+    Built-in synonyms are in `indicators.units`; rows here add to them or override them.
+    """
+
+    label = models.CharField(
+        _("unit as written in files"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "Compared without case, spaces or thousands separators: 'Per 1,000' = 'PER_1000'."
+        ),
+    )
+    unit = models.CharField(_("portal unit code"), max_length=40, help_text=_("For example PT."))
+
+    class Meta:
+        ordering = ["unit", "label"]
+        verbose_name = _("unit synonym")
+        verbose_name_plural = _("unit synonyms")
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.unit}"
+
+
 class AreaCodeMapping(models.Model):
     """A REF_AREA code as one country uses it, mapped to the country itself or one of its areas."""
 

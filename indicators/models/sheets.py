@@ -198,6 +198,12 @@ class Observation(models.Model):
         help_text=_("SDMX codes, e.g. SEX=F;URBANISATION=U; blank = total."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(
+        _("period as published"),
+        max_length=30,
+        blank=True,
+        help_text=_("Blank for a plain year; 2014-15 (survey), 2000-Q1..2000-Q4 (quarters)."),
+    )
     value = models.DecimalField(_("value"), max_digits=30, decimal_places=10)
     unit = models.CharField(_("unit"), max_length=40)
     nature = models.CharField(_("nature"), max_length=4, blank=True)

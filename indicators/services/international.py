@@ -5,103 +5,166 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from indicators import permissions
-from indicators.imports.types import ParsedRow, Problem
+from indicators.imports._common import (
+    Collector,
+    check_period,
+    disaggregation,
+    parse_number,
+)
+from indicators.imports.types import ParsedRow, ParseResult, Problem
 from indicators.models import (
     InternationalObservation,
     InternationalRelease,
     SeriesCodeMapping,
     UploadedFile,
 )
-from indicators.services.validation import disaggregation_key
+from indicators.services.validation import disaggregation_key, key_too_long
+from indicators.units import load_synonyms, unit_key
 from portal.models import Agency, Country, User
 
+STAGING_SALT = "indicators.staged-international-release"
+
+#: UN SDG API dimension (bracketed column) -> (SDMX dimension, API code -> SDMX code; "" = total)
 SDG_API_CODES = {
     "Sex": ("SEX", {"BOTHSEX": "", "FEMALE": "F", "MALE": "M"}),
     "Location": ("URBANISATION", {"ALLAREA": "", "URBAN": "U", "RURAL": "R"}),
     "Age": ("AGE", {"ALLAGE": ""}),
 }
+#: UN SDG API columns that are attributes, not breakdowns: column -> ParsedRow field ("" = dropped)
+SDG_API_ATTRIBUTES = {
+    "Units": "unit",
+    "Nature": "nature",
+    "Reporting Type": "",
+    "Observation Status": "",
+    "Unit multiplier": "",
+    "Unit Multiplier": "",
+}
 SDG_REQUIRED = ("SeriesCode", "GeoAreaCode", "TimePeriod", "Value")
 
 
+def _sdg_columns(header: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """({column: field} of attributes, {column: dimension name} of breakdowns) of an SDG API CSV.
+
+    The UN SDG Global Database and SDG API write dimensions and attributes in brackets
+    ([Sex], [Age], [Units], [Nature], [Reporting Type], ...); older exports without them.
+    """
+    attributes: dict[str, str] = {}
+    dimensions: dict[str, str] = {}
+    for column in header:
+        name = column.strip()
+        bare = name[1:-1].strip() if name.startswith("[") and name.endswith("]") else name
+        if bare in SDG_API_ATTRIBUTES:
+            attributes[column] = SDG_API_ATTRIBUTES[bare]
+        elif bare in SDG_API_CODES:
+            dimensions[column] = bare
+        elif bare != name:
+            dimensions[column] = bare
+    return attributes, dimensions
+
+
+def _dimension(name: str, code: str) -> tuple[str, str]:
+    """An API dimension and code as SDMX: Sex=FEMALE -> SEX=F, Education level=X -> EDUCATION_LEVEL=X."""
+    if name in SDG_API_CODES:
+        dimension, codes = SDG_API_CODES[name]
+        return dimension, codes.get(code, code)
+    return name.upper().replace(" ", "_"), code
+
+
 def parse_sdg_global_csv(name: str, data: bytes) -> tuple[list[ParsedRow], list[Problem]]:
-    """Read the UN SDG Global Database CSV export (one row per value)."""
+    """Read the UN SDG Global Database / SDG API CSV (one row per value)."""
+    result = read_sdg_global_csv(name, data)
+    return result.rows, list(result.problems)
+
+
+def read_sdg_global_csv(name: str, data: bytes) -> ParseResult:
+    """The SDG API CSV as a ParseResult: duplicates, periods and blank values as in national files."""
+    col = Collector(name, "sdg-csv", max_rows=2_000_000)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    header = list(reader.fieldnames or [])
     missing = [column for column in SDG_REQUIRED if column not in header]
     if missing:
-        return [], [
-            Problem(name, None, column, "", _("required column missing")) for column in missing
-        ]
-    rows: list[ParsedRow] = []
-    problems: list[Problem] = []
+        for column in missing:
+            col.problem(None, column, "", _("required column missing"))
+        return col.result()
+    attributes, dimensions = _sdg_columns(header)
     for line, record in enumerate(reader, start=2):
-        row = _sdg_row(name, line, record, problems)
-        if row is not None:
-            rows.append(row)
-    return rows, problems
+        _sdg_row(col, line, record, attributes, dimensions)
+    return col.result()
 
 
 def _sdg_row(
-    name: str, line: int, record: dict[str, str], problems: list[Problem]
-) -> ParsedRow | None:
-    raw_value, raw_year = (
+    col: Collector,
+    line: int,
+    record: dict[str, str],
+    attributes: dict[str, str],
+    dimensions: dict[str, str],
+) -> None:
+    raw_value, raw_period = (
         (record.get("Value") or "").strip(),
         (record.get("TimePeriod") or "").strip(),
     )
     if not raw_value:
-        return None
-    try:
-        value = float(raw_value)
-        if not math.isfinite(value):
-            raise ValueError
-    except ValueError:
-        problems.append(Problem(name, line, "Value", raw_value, _("not a number")))
-        return None
-    try:
-        year = int(float(raw_year))
-        if str(year) != raw_year and f"{year}.0" != raw_year:
-            raise ValueError
-    except ValueError:
-        problems.append(
-            Problem(name, line, "TimePeriod", raw_year, _("the year is not a whole number"))
-        )
-        return None
-    pairs = []
-    for column, (dimension, codes) in SDG_API_CODES.items():
-        code = (record.get(column) or "").strip()
-        code = codes.get(code, code)
-        if code:
-            pairs.append((dimension, code))
-    return ParsedRow(
-        file=name,
-        row=line,
-        indicator="",
-        series_code=(record.get("SeriesCode") or "").strip(),
-        area=(record.get("GeoAreaCode") or "").strip(),
-        disaggregation=tuple(sorted(pairs)),
-        year=year,
-        value=value,
-        unit=(record.get("Units") or "").strip(),
-        nature=(record.get("Nature") or "").strip(),
-        source=(record.get("Source") or "")[:300],
-        footnote=(record.get("FootNote") or "").strip(),
+        col.skipped_blank += 1
+        return
+    value = parse_number(raw_value)
+    if value is None:
+        col.problem(line, "Value", raw_value, _("not a number"))
+    period = check_period(col, line, "TimePeriod", raw_period)
+    if value is None or period is None:
+        return
+    fields = {"unit": "", "nature": ""}
+    for column, target in attributes.items():
+        if target:
+            fields[target] = fields[target] or (record.get(column) or "").strip()
+    pairs = [
+        _dimension(dim, (record.get(column) or "").strip()) for column, dim in dimensions.items()
+    ]
+    col.add(
+        ParsedRow(
+            file=col.file,
+            row=line,
+            indicator="",
+            series_code=(record.get("SeriesCode") or "").strip(),
+            area=(record.get("GeoAreaCode") or "").strip(),
+            disaggregation=disaggregation(pairs),
+            year=period.year,
+            period=period.published,
+            value=value,
+            unit=fields["unit"],
+            nature=fields["nature"],
+            source=(record.get("Source") or "")[:300],
+            footnote=(record.get("FootNote") or "").strip(),
+        ),
+        period.part,
     )
+
+
+@dataclass
+class CountryDiff:
+    """What a new release changes for one country against the agency's current release."""
+
+    country: str
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
 
 
 @dataclass
@@ -110,25 +173,40 @@ class InternationalImport:
     stored: int = 0
     problems: list[Problem] = field(default_factory=list)
     not_tracked: dict[str, int] = field(default_factory=dict)
+    #: regions (World 1, Latin America 419, ...) and areas that are not member countries
+    skipped_areas: dict[str, int] = field(default_factory=dict)
+    not_used: dict[str, int] = field(default_factory=dict)
+    diff: list[CountryDiff] = field(default_factory=list)
     release: InternationalRelease | None = None
 
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
-def _parse(name: str, data: bytes, fmt: str) -> tuple[list[ParsedRow], list[Problem]]:
+
+def _parse(name: str, data: bytes, fmt: str) -> ParseResult:
     if fmt == "sdg-csv":
-        return parse_sdg_global_csv(name, data)
+        return read_sdg_global_csv(name, data)
     from indicators.imports import parse_upload
 
-    result = parse_upload(name, data, "sdmx")
-    return result.rows, list(result.problems)
+    return parse_upload(name, data, "sdmx")
+
+
+def _country_codes() -> dict[str, Country]:
+    """Every code a release may use for a country, without case: M49 (with or without
+    leading zeros), ISO3, ISO2."""
+    countries: dict[str, Country] = {}
+    for country in Country.objects.all():
+        for code in (country.m49, country.m49.lstrip("0"), country.iso3, country.iso2):
+            if code:
+                countries[code.casefold()] = country
+    return countries
 
 
 def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[InternationalObservation]:
     series = {m.code: m.indicator for m in SeriesCodeMapping.objects.select_related("indicator")}
-    countries: dict[str, Country] = {}
-    for country in Country.objects.all():
-        countries.update(
-            {country.m49: country, country.m49.lstrip("0"): country, country.iso3: country}
-        )
+    countries = _country_codes()
+    synonyms = load_synonyms()
     observations: list[InternationalObservation] = []
     seen: dict[tuple[int, int, str, int], int] = {}
     for row in rows:
@@ -136,20 +214,16 @@ def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[Internatio
         if indicator is None:
             outcome.not_tracked[row.series_code] = outcome.not_tracked.get(row.series_code, 0) + 1
             continue
-        found = countries.get(row.area)
-        if found is None:
-            outcome.problems.append(
-                Problem(
-                    row.file,
-                    row.row,
-                    "GeoAreaCode",
-                    row.area,
-                    _("not a country code (regions and areas are not loaded)"),
-                )
-            )
+        country = countries.get(row.area.strip().casefold())
+        if country is None:
+            # World, regions and areas that are not members: listed, never a reason to refuse
+            outcome.skipped_areas[row.area] = outcome.skipped_areas.get(row.area, 0) + 1
             continue
-        country = found
         key = (country.pk, indicator.pk, disaggregation_key(row.disaggregation), row.year)
+        too_long = key_too_long(row, key[2])
+        if too_long is not None:
+            outcome.problems.append(too_long)
+            continue
         if key in seen:
             outcome.problems.append(
                 Problem(
@@ -163,14 +237,16 @@ def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[Internatio
             )
             continue
         seen[key] = row.row
+        unit = synonyms.get(unit_key(row.unit), row.unit) if row.unit else indicator.unit
         observations.append(
             InternationalObservation(
                 country=country,
                 indicator=indicator,
                 disaggregation=key[2],
                 year=row.year,
+                period=row.period,
                 value=Decimal(repr(row.value)).quantize(Decimal("1e-10")),
-                unit=row.unit or indicator.unit,
+                unit=unit[:40],
                 nature=row.nature[:4],
                 footnote=row.footnote,
                 source_row=row.row,
@@ -179,28 +255,49 @@ def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[Internatio
     return observations
 
 
-def international_import(
-    *,
-    agency: Agency,
-    user: User | None,
-    files: list[tuple[str, bytes]],
-    fmt: str,
-    note: str = "",
-    check_permission: bool = True,
-) -> InternationalImport:
-    """Load an agency's figures as its new current release. Any problem stores nothing."""
-    if check_permission and (user is None or not permissions.can_load_international(user, agency)):
-        raise PermissionDenied(
-            _("Only the agency's focal point or the coordinator can load its figures.")
-        )
+def _diff(agency: Agency, observations: list[InternationalObservation]) -> list[CountryDiff]:
+    """Values added, changed, removed per country against the agency's current release."""
+    current = {
+        (c, i, d, y): v
+        for c, i, d, y, v in InternationalObservation.objects.filter(
+            release__agency=agency, release__is_current=True
+        ).values_list("country_id", "indicator_id", "disaggregation", "year", "value")
+    }
+    names = dict(Country.objects.values_list("pk", "iso3"))
+    per_country: dict[int, CountryDiff] = {}
+
+    def line(country_id: int) -> CountryDiff:
+        return per_country.setdefault(country_id, CountryDiff(names.get(country_id, "?")))
+
+    incoming = set()
+    for obs in observations:
+        key = (obs.country.pk, obs.indicator.pk, obs.disaggregation, obs.year)
+        incoming.add(key)
+        old = current.get(key)
+        entry = line(key[0])
+        if old is None:
+            entry.added += 1
+        elif old != obs.value:
+            entry.changed += 1
+        else:
+            entry.unchanged += 1
+    for key in current.keys() - incoming:
+        line(key[0]).removed += 1
+    return sorted(per_country.values(), key=lambda d: d.country)
+
+
+def _read_release(
+    agency: Agency, files: list[tuple[str, bytes]], fmt: str
+) -> tuple[InternationalImport, list[InternationalObservation]]:
     if fmt not in ("sdg-csv", "sdmx"):
         raise ValidationError(_("Unknown format %(fmt)s: use sdg-csv or sdmx.") % {"fmt": fmt})
     outcome = InternationalImport()
     rows: list[ParsedRow] = []
     for name, data in files:
-        parsed, problems = _parse(name, data, fmt)
-        rows.extend(parsed)
-        outcome.problems.extend(problems)
+        parsed = _parse(name, data, fmt)
+        rows.extend(parsed.rows)
+        outcome.problems.extend(parsed.problems)
+        outcome.not_used.update(parsed.not_used)
     outcome.rows = len(rows)
     observations = _map(rows, outcome)
     if not outcome.problems and not observations:
@@ -218,6 +315,73 @@ def international_import(
                 ),
             )
         )
+    outcome.diff = _diff(agency, observations)
+    return outcome, observations
+
+
+def _check_permission(user: User | None, agency: Agency) -> None:
+    if user is None or not permissions.can_load_international(user, agency):
+        raise PermissionDenied(
+            _("Only the agency's focal point or the coordinator can load its figures.")
+        )
+
+
+def international_preview(
+    *, agency: Agency, user: User | None, files: list[tuple[str, bytes]], fmt: str
+) -> InternationalImport:
+    """What loading these files would do, country by country; nothing is stored."""
+    _check_permission(user, agency)
+    return _read_release(agency, files, fmt)[0]
+
+
+def international_stage(
+    *, agency: Agency, user: User, files: list[tuple[str, bytes]], fmt: str, note: str
+) -> str:
+    """Keep the files aside until the agency confirms the preview: a signed token names them."""
+    from indicators.services.sheets import stage_files
+
+    folder, names = stage_files(files, "international-")
+    payload = {"folder": folder, "files": names, "user": user.pk, "agency": agency.pk}
+    return signing.dumps({**payload, "format": fmt, "note": note}, salt=STAGING_SALT)
+
+
+def international_staged(
+    *, token: str, user: User
+) -> tuple[Agency, list[tuple[str, bytes]], str, str]:
+    """(agency, files, format, note) of a staged release; the files are then removed."""
+    try:
+        payload = signing.loads(token, salt=STAGING_SALT, max_age=24 * 3600)
+    except signing.BadSignature as exc:
+        raise ValidationError(
+            _("This upload expired or was not yours: load the files again.")
+        ) from exc
+    if payload["user"] != user.pk:
+        raise ValidationError(_("This upload expired or was not yours: load the files again."))
+    files = []
+    for safe, original in payload["files"]:
+        path = f"{payload['folder']}/{safe}"
+        if not default_storage.exists(path):
+            raise ValidationError(_("This upload expired or was not yours: load the files again."))
+        with default_storage.open(path, "rb") as handle:
+            files.append((original, handle.read()))
+        default_storage.delete(path)
+    agency = Agency.objects.get(pk=payload["agency"])
+    return agency, files, payload["format"], payload["note"]
+
+
+def international_import(
+    *,
+    agency: Agency,
+    user: User | None,
+    files: list[tuple[str, bytes]],
+    fmt: str,
+    note: str = "",
+    check_permission: bool = True,
+) -> InternationalImport:
+    """Load an agency's figures as its new current release. Any problem stores nothing."""
+    if check_permission:
+        _check_permission(user, agency)
+    outcome, observations = _read_release(agency, files, fmt)
     if outcome.problems:
         return outcome
     with transaction.atomic():

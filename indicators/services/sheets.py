@@ -204,6 +204,12 @@ class ImportPreview:
     unknown_sources: set[str] = field(default_factory=set)
     skipped_blank: int = 0
     formats: set[str] = field(default_factory=set)
+    #: what the parsers noted (encoding, attribute columns left out)
+    notes: list[str] = field(default_factory=list)
+    #: accepted with a warning: message -> places (rows, or SDMX series key and period)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    #: read but not used by the engine (a quarter of an incomplete year): label -> rows
+    not_used: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -258,15 +264,23 @@ def upload_stage(*, sheet: DataSheet, user: User, files: Iterable[tuple[str, byt
     here, and by the `staged_uploads_sweep` task).
     """
     staged_uploads_sweep()
-    folder = f"{STAGING_DIR}/{uuid.uuid4().hex}"
+    folder, names = stage_files(files)
+    return signing.dumps(
+        {"folder": folder, "files": names, "user": user.pk, "sheet": sheet.pk}, salt=STAGING_SALT
+    )
+
+
+def stage_files(
+    files: Iterable[tuple[str, bytes]], prefix: str = ""
+) -> tuple[str, list[tuple[str, str]]]:
+    """Save files in a new staging folder: (folder, [(stored name, original name)])."""
+    folder = f"{STAGING_DIR}/{prefix}{uuid.uuid4().hex}"
     names = []
     for index, (name, data) in enumerate(files):
         safe = f"{index:02d}-{get_valid_filename(name)[-120:] or 'upload'}"
         default_storage.save(f"{folder}/{safe}", ContentFile(data))
         names.append((safe, name))
-    return signing.dumps(
-        {"folder": folder, "files": names, "user": user.pk, "sheet": sheet.pk}, salt=STAGING_SALT
-    )
+    return folder, names
 
 
 def upload_discard(*, token: str, sheet: DataSheet, user: User) -> None:
@@ -430,13 +444,19 @@ def datasheet_import_preview(
         preview.formats.add(result.format)
         preview.problems.extend(result.problems)
         preview.skipped_blank += result.skipped_blank
+        preview.notes.extend(f"{original}: {note}" for note in result.notes)
+        preview.not_used.update(result.not_used)
         foreign = _other_country_problem(original, data, result, sheet.country)
         if foreign is not None:  # its rows would only repeat "unknown area" row by row
             preview.problems.append(foreign)
             continue
         parsed_rows.extend(result.rows)
-    mapped = RowMapper(country=sheet.country).map_rows(parsed_rows)
+    mapper = RowMapper(country=sheet.country)
+    mapped = mapper.map_rows(parsed_rows)
+    dropped = {id(problem) for problem in mapper.untracked_problems(preview.problems)}
+    preview.problems = [p for p in preview.problems if id(p) not in dropped]
     preview.problems.extend(mapped.problems)
+    preview.warnings = mapped.warnings
     preview.candidates = mapped.candidates
     preview.not_tracked = mapped.not_tracked
     preview.unknown_sources = mapped.unknown_sources
@@ -642,6 +662,7 @@ _FROM_CANDIDATE = {
     "area": "area_id",
     "disaggregation": "disaggregation",
     "year": "year",
+    "period": "period",
     "value": "value",
     "unit": "unit",
     "nature": "nature",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from indicators.imports.types import ParsedRow, Problem
 from indicators.models import AreaCodeMapping, Indicator, SeriesCodeMapping, StatisticalOperation
+from indicators.models.sheets import Observation
+from indicators.units import load_synonyms, unit_key
 from portal.models import Country
 from portal.spreadsheets import starts_like_a_formula
 
@@ -24,6 +27,10 @@ CODELISTS = (
 )
 NATURE_CODES = {"C", "CA", "E", "M", "G", "N", "R", "P", "PE", "NA"}
 MAX_DIGITS = 20
+#: an age band written the SDMX way (Y15T24, M25T28, Y_GE65): a national band, not a slip
+_NATIONAL_AGE = re.compile(r"[YM]\d{1,3}(T\d{1,3})?|Y_(GE|LT)\d{1,3}")
+#: the longest disaggregation key the database column holds
+MAX_KEY = Observation._meta.get_field("disaggregation").max_length or 200
 
 
 @cache
@@ -57,6 +64,7 @@ class Candidate:
     area_id: int | None
     disaggregation: str
     year: int
+    period: str
     value: Decimal
     unit: str
     nature: str
@@ -77,6 +85,29 @@ class MappingResult:
     problems: list[Problem] = field(default_factory=list)
     not_tracked: dict[str, int] = field(default_factory=dict)
     unknown_sources: set[str] = field(default_factory=set)
+    #: accepted with a warning: message -> rows (file, row or SDMX place)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    def warn(self, message: str, row: ParsedRow) -> None:
+        self.warnings.setdefault(message, []).append(row.where or str(row.row))
+
+
+def key_too_long(row: ParsedRow, key: str) -> Problem | None:
+    """A disaggregation key the database column cannot hold, refused before anything is stored."""
+    if len(key) <= MAX_KEY:
+        return None
+    return Problem(
+        file=row.file,
+        row=row.row,
+        column="disaggregation",
+        value=key,
+        reason=_(
+            "the breakdown is %(length)s characters long once written as a key; the portal "
+            "holds at most %(max)s: use shorter codes or fewer breakdown columns"
+        )
+        % {"length": len(key), "max": MAX_KEY},
+        where=row.where,
+    )
 
 
 class RowMapper:
@@ -86,23 +117,69 @@ class RowMapper:
         self.country = country
         self.indicators = {ind.code: ind for ind in Indicator.objects.all()}
         self.series = {m.code: m for m in SeriesCodeMapping.objects.select_related("indicator")}
-        self.national_codes = {"", country.iso3, country.iso2, country.m49, country.m49.lstrip("0")}
-        self.areas: dict[str, int | None] = {area.code: area.pk for area in country.areas.all()}
+        self.national_codes = {
+            code.casefold()
+            for code in ("", country.iso3, country.iso2, country.m49, country.m49.lstrip("0"))
+        }
+        self.areas: dict[str, int | None] = {
+            area.code.casefold(): area.pk for area in country.areas.all()
+        }
         for mapping in AreaCodeMapping.objects.filter(country=country):
-            self.areas[mapping.code] = mapping.area_id
+            self.areas[mapping.code.casefold()] = mapping.area_id
+        self.synonyms = load_synonyms()
+        self.national_keys: set[tuple[int, str, str, int]] = set()
+        self.other_codes: set[str] = set()
         self.operations = {
             op.name.casefold(): op.pk for op in StatisticalOperation.objects.filter(country=country)
         }
         self.codelists = codelists()
 
     def problem(self, row: ParsedRow, column: str, value: object, reason: str) -> Problem:
-        return Problem(file=row.file, row=row.row, column=column, value=str(value), reason=reason)
+        return Problem(
+            file=row.file,
+            row=row.row,
+            column=column,
+            value=str(value),
+            reason=reason,
+            where=row.where,
+        )
+
+    def unit_of(self, row: ParsedRow, indicator: Indicator) -> tuple[str, bool]:
+        """(portal unit code, whether the file's unit was recognised) of a row.
+
+        A blank unit is the indicator's; a label or code is looked up in the synonym table
+        (`indicators.units`); a known SDMX UNIT_MEASURE code is kept. A label nobody knows is
+        returned as written, not recognised: `map_row` takes it as the indicator's own unit
+        (an indicator has one unit) with a warning, unless it is another series of the
+        indicator (`other_series`: its rows meet rows in the indicator's unit).
+        """
+        written = row.unit.strip()
+        if not written or written == indicator.unit:
+            return indicator.unit, True
+        code = self.synonyms.get(unit_key(written))
+        if code is None and written.upper() in self.codelists.get("UNIT_MEASURE", ()):
+            code = written.upper()
+        if code is None:
+            return written, False
+        return code, True
 
     def indicator_for(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
+        indicator = self._indicator_lookup(row, result)
+        if indicator is not None and row.series_code in self.other_codes:
+            label = f"{indicator.code} {row.series_code}"
+            result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
+            return None
+        return indicator
+
+    def _indicator_lookup(self, row: ParsedRow, result: MappingResult) -> Indicator | None:
         if row.indicator:
             indicator = self.indicators.get(row.indicator)
             if indicator is not None:
                 return indicator
+            if row.named_by_file and not row.series_code:
+                # an Open SDG file of an indicator the portal does not follow
+                result.not_tracked[row.indicator] = result.not_tracked.get(row.indicator, 0) + 1
+                return None
             if not row.series_code:
                 result.problems.append(
                     self.problem(
@@ -119,6 +196,51 @@ class RowMapper:
             result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
         return mapping.indicator
+
+    def _other_codes(self, rows: list[ParsedRow]) -> set[str]:
+        """Series codes beside the one the portal keeps for an indicator in this upload.
+
+        Several series can carry one indicator: SDG series (1.1.1: SI_POV_DAY1 and
+        SI_POV_EMP1) or a country's own (Kazakhstan's 1.1.1 file: _L_KZ_010101_1A, _1B). A
+        data sheet holds one value per indicator, area, breakdown and year, so when an upload
+        gives more than one series for an indicator, the first mapped to it (in mapping
+        order) is kept, and the others, or all when none is mapped, are listed as not tracked.
+        """
+        given: dict[int, set[str]] = {}
+        for row in rows:
+            indicator = self._indicator_of(row) if row.series_code else None
+            if indicator is not None:
+                given.setdefault(indicator.pk, set()).add(row.series_code)
+        others: set[str] = set()
+        for indicator_id, codes in given.items():
+            if len(codes) < 2:
+                continue
+            mapped = [
+                c for c in codes if c in self.series and self.series[c].indicator_id == indicator_id
+            ]
+            kept = min(mapped, key=lambda code: self.series[code].pk) if mapped else None
+            others |= codes - {kept}
+        return others
+
+    def _national_key(self, row: ParsedRow, indicator: Indicator) -> tuple[int, str, str, int]:
+        """A value's key in a sheet, by which a global (G) value meets a national (N) one."""
+        area = row.area.strip().casefold()
+        return (
+            indicator.pk,
+            "" if area in self.national_codes else area,
+            disaggregation_key(row.disaggregation),
+            row.year,
+        )
+
+    def untracked_problems(self, problems: list[Problem]) -> list[Problem]:
+        """The parser's problems about rows of series the portal does not track (a duplicate
+        in a series it leaves out is no reason to refuse the file)."""
+        return [
+            p
+            for p in problems
+            if p.subject is not None
+            and (self._indicator_of(p.subject) is None or p.subject.series_code in self.other_codes)
+        ]
 
     def _indicator_of(self, row: ParsedRow) -> Indicator | None:
         """The row's indicator as `indicator_for` finds it, without reporting anything."""
@@ -139,7 +261,7 @@ class RowMapper:
         indicator's own stays an error: more likely a slip than a second series.
         """
         resolved = [(row, self._indicator_of(row)) for row in rows]
-        if all(ind is None or row.unit in ("", ind.unit) for row, ind in resolved):
+        if all(ind is None or self.unit_of(row, ind)[0] == ind.unit for row, ind in resolved):
             return set()  # the usual upload: every value in its indicator's unit
         in_unit: set[tuple[int, object, str, int]] = set()
         elsewhere: dict[tuple[int, str], list[tuple[int, object, str, int]]] = {}
@@ -153,7 +275,7 @@ class RowMapper:
                 disaggregation_key(row.disaggregation),
                 row.year,
             )
-            unit = row.unit or indicator.unit
+            unit = self.unit_of(row, indicator)[0]
             if unit == indicator.unit:
                 in_unit.add(key)
             else:
@@ -161,10 +283,12 @@ class RowMapper:
         return {series for series, keys in elsewhere.items() if not in_unit.isdisjoint(keys)}
 
     def area_for(self, row: ParsedRow) -> tuple[bool, int | None]:
-        if row.area in self.national_codes:
+        """Area codes are compared without case: tj, TJ, TJK and 762 are all Tajikistan."""
+        code = row.area.strip().casefold()
+        if code in self.national_codes:
             return True, None
-        if row.area in self.areas:
-            return True, self.areas[row.area]
+        if code in self.areas:
+            return True, self.areas[code]
         return False, None
 
     def check_value(
@@ -207,6 +331,17 @@ class RowMapper:
             return None
         return decimal
 
+    def canonical_codes(self, row: ParsedRow) -> ParsedRow:
+        """Breakdown codes in the code lists' case: sex=f is SEX=F."""
+        pairs = []
+        for dimension, code in row.disaggregation:
+            allowed = self.codelists.get(dimension.upper())
+            if allowed is not None and code not in allowed and code.upper() in allowed:
+                dimension, code = dimension.upper(), code.upper()
+            pairs.append((dimension, code))
+        fixed = tuple(sorted(pairs))
+        return row if fixed == row.disaggregation else replace(row, disaggregation=fixed)
+
     def check_codes(self, row: ParsedRow, indicator: Indicator, result: MappingResult) -> bool:
         ok = True
         # Free-text codes (the series, dimensions without a code list) end up in exports.
@@ -215,7 +350,16 @@ class RowMapper:
             if starts_like_a_formula(dimension) or starts_like_a_formula(code):
                 result.problems.append(self.problem(row, dimension, code, _formula_code()))
                 ok = False
-            elif allowed is not None and code not in allowed:
+                continue
+            national_age = dimension == "AGE" and _NATIONAL_AGE.fullmatch(code)
+            if allowed is not None and code not in allowed and national_age:
+                result.warn(
+                    _("age band %(code)s is not in the global AGE code list: kept as written")
+                    % {"code": code},
+                    row,
+                )
+                continue
+            if allowed is not None and code not in allowed:
                 result.problems.append(
                     self.problem(
                         row,
@@ -234,8 +378,8 @@ class RowMapper:
                 self.problem(row, "nature", row.nature, _("unknown SDMX NATURE code"))
             )
             ok = False
-        unit = row.unit or indicator.unit
-        if unit != indicator.unit:
+        unit, recognised = self.unit_of(row, indicator)
+        if recognised and unit != indicator.unit:
             result.problems.append(
                 self.problem(
                     row,
@@ -272,11 +416,23 @@ class RowMapper:
         indicator = self.indicator_for(row, result)
         if indicator is None:
             return None
-        unit = row.unit or indicator.unit
+        if row.reporting_type == "G" and self._national_key(row, indicator) in self.national_keys:
+            # the country's own value of that year is given too (REPORTING_TYPE=N): it is kept
+            label = f"{indicator.code} REPORTING_TYPE=G"
+            result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
+            return None
+        unit, recognised = self.unit_of(row, indicator)
         if unit != indicator.unit and (indicator.pk, unit) in other_series:
             label = f"{indicator.code} {unit}"
             result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
+        if not recognised:
+            result.warn(
+                _("unit '%(label)s' not known: read as %(unit)s, the unit of %(code)s")
+                % {"label": row.unit, "unit": indicator.unit, "code": indicator.code},
+                row,
+            )
+        row = self.canonical_codes(row)
         known, area_id = self.area_for(row)
         if not known:
             result.problems.append(
@@ -292,7 +448,11 @@ class RowMapper:
             )
         value = self.check_value(row, indicator, result)
         codes_ok = self.check_codes(row, indicator, result)
-        if not known or value is None or not codes_ok:
+        key = disaggregation_key(row.disaggregation)
+        too_long = key_too_long(row, key)
+        if too_long is not None:
+            result.problems.append(too_long)
+        if not known or value is None or not codes_ok or too_long is not None:
             return None
         operation_id = self.operations.get(row.source.casefold()) if row.source else None
         if row.source and operation_id is None:
@@ -300,8 +460,9 @@ class RowMapper:
         return Candidate(
             indicator_id=indicator.pk,
             area_id=area_id,
-            disaggregation=disaggregation_key(row.disaggregation),
+            disaggregation=key,
             year=row.year,
+            period=row.period,
             value=value,
             unit=indicator.unit,
             nature=row.nature,
@@ -322,6 +483,12 @@ class RowMapper:
         """
         result = MappingResult()
         seen: dict[tuple[int, int | None, str, int], Candidate] = {}
+        self.other_codes = self._other_codes(rows)
+        self.national_keys = {
+            self._national_key(row, indicator)
+            for row in rows
+            if row.reporting_type != "G" and (indicator := self._indicator_of(row)) is not None
+        }
         other_series = self.other_series(rows)
         for row in rows:
             candidate = self.map_row(row, result, other_series)
@@ -336,9 +503,17 @@ class RowMapper:
                         column="year",
                         value=str(row.year),
                         reason=_(
-                            "duplicate value: %(file)s row %(row)s has the same indicator, area, disaggregation and year"
+                            "duplicate value: %(file)s row %(row)s has the same indicator, area, "
+                            "disaggregation and year (%(first)s and %(second)s)"
                         )
-                        % {"file": first.file, "row": first.row},
+                        % {
+                            "file": first.file,
+                            "row": first.row,
+                            "first": first.value.normalize(),
+                            "second": candidate.value.normalize(),
+                        },
+                        where=row.where,
+                        kind="duplicate",
                     )
                 )
                 continue

@@ -64,11 +64,28 @@ def test_forced_format_on_wrong_content() -> None:
     assert parse_upload("x.csv", HEADER.encode(), fmt="opensdg").problems
 
 
-def test_problems_are_capped() -> None:
+def test_problems_are_capped(monkeypatch) -> None:
+    monkeypatch.setattr("indicators.imports._common.MAX_PROBLEMS", 1000)
     data = (HEADER + "".join(f"3.2.1,,,{2000 + i % 50},x{i},,,,\n" for i in range(1500))).encode()
     result = parse_upload("x.csv", data)
-    assert len(result.problems) == MAX_PROBLEMS + 1
+    assert len(result.problems) == 1000 + 1
     assert "500 more problems" in str(result.problems[-1].reason)
+    assert MAX_PROBLEMS >= 10_000  # grouped on the page: one line per distinct problem
+
+
+def test_problems_are_grouped_one_line_per_distinct_problem() -> None:
+    from indicators.imports.types import group_problems
+
+    data = (HEADER + "".join(f"3.2.1,,,{2000 + i % 50},x{i},,,,\n" for i in range(1500))).encode()
+    data += b"3.2.1,,,1800,1,,,,\n"
+    [values, year] = group_problems(parse_upload("x.csv", data).problems)
+    assert (values.count, values.places, values.values) == (
+        1500,
+        ["2", "3", "4"],
+        ["x0", "x1", "x2"],
+    )
+    assert values.more and str(values.reason) == "The value is not a number."
+    assert (year.count, year.places, year.column, year.more) == (1, ["1502"], "year", False)
 
 
 def test_year_out_of_range_and_not_integer() -> None:

@@ -68,7 +68,7 @@ def test_duplicates_name_both_rows() -> None:
     text = HEADER + "3.2.1,,SEX=F,2020,1,,,,\n3.2.1,,,2020,2,,,,\n3.2.1,,SEX=F;AGE=_T,2020,3,,,,\n"
     result = parse_upload("sheet.csv", text.encode())
     assert [(p.row, str(p.reason)) for p in result.problems] == [
-        (4, "Rows 2 and 4 give a value for the same observation.")
+        (4, "Rows 2 and 4 give two values for the same observation: 1 and 3.")
     ]
 
 
@@ -122,7 +122,7 @@ def test_same_year_in_two_units_is_read_for_the_import_to_decide() -> None:
         (3, "NUM_ATM", 70.2),
     ]
     assert [(p.row, str(p.reason)) for p in result.problems] == [
-        (4, "Rows 3 and 4 give a value for the same observation.")
+        (4, "Rows 3 and 4 give two values for the same observation: 70.2 and 70.3.")
     ]
 
 

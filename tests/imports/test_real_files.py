@@ -92,7 +92,7 @@ def test_kazakhstan_true_duplicates_name_both_rows() -> None:
     path = KAZ / "indicator_7-2-1.csv"
     result = parse_upload(path.name, path.read_bytes())
     assert [(p.row, str(p.reason)) for p in result.problems] == [
-        (160, "Rows 140 and 160 give a value for the same observation.")
+        (160, "Rows 140 and 160 give two values for the same observation: 1.3 and 1.7.")
     ]
 
 

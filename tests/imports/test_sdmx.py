@@ -89,6 +89,9 @@ def _row(**fields) -> ParsedRow:
         footnote="",
     )
     base.update(fields)
+    # SDMX rows are named by series key and period in messages
+    parts = [base["series_code"], base["area"], *(f"{d}={c}" for d, c in base["disaggregation"])]
+    base.setdefault("where", " ".join(p for p in [*parts, str(base["year"])] if p))
     return ParsedRow(**base)
 
 
@@ -101,6 +104,7 @@ def test_sdmx21_generic() -> None:
         area="417",
         disaggregation=(("AGE", "Y0T4"), ("SEX", "F")),
         unit="PER_1000_LIVE_BIRTHS",
+        reporting_type="N",
     )
     assert result.rows == [
         _row(row=1, year=2015, value=21.5, nature="C", footnote="Registrée", **common),
@@ -154,28 +158,29 @@ def _one_series(*observations: str) -> bytes:
     return ss_message([(dims, list(observations))])
 
 
-def test_time_period_must_be_a_year() -> None:
+def test_time_period_must_be_a_period() -> None:
     data = _one_series(
-        'TIME_PERIOD="2015-Q1" OBS_VALUE="1"',
+        'TIME_PERIOD="2015-W01" OBS_VALUE="1"',
         'TIME_PERIOD="2015-2016" OBS_VALUE="2"',
         'TIME_PERIOD="2017" OBS_VALUE="abc"',
         'TIME_PERIOD="2018" OBS_VALUE="4"',
     )
     result = parse_upload("m.xml", data)
-    assert [(p.row, p.column, p.value) for p in result.problems] == [
-        (1, "TIME_PERIOD", "2015-Q1"),
-        (2, "TIME_PERIOD", "2015-2016"),
-        (3, "OBS_VALUE", "abc"),
+    # problems name the series key and the period, not an ordinal
+    assert [(p.place, p.column, p.value) for p in result.problems] == [
+        ("SH_DYN_MORT KG 2015-W01", "TIME_PERIOD", "2015-W01"),
+        ("SH_DYN_MORT KG 2017", "OBS_VALUE", "abc"),
     ]
-    assert "annual" in str(result.problems[0].reason)
-    assert [r.year for r in result.rows] == [2018]
+    assert "survey period" in str(result.problems[0].reason)
+    # a survey period over two years counts for its ending year
+    assert [(r.year, r.period) for r in result.rows] == [(2016, "2015-2016"), (2018, "")]
 
 
 def test_duplicate_observation_in_sdmx() -> None:
     data = _one_series('TIME_PERIOD="2015" OBS_VALUE="1"', 'TIME_PERIOD="2015" OBS_VALUE="2"')
     result = parse_upload("m.xml", data)
-    assert [(p.row, str(p.reason)) for p in result.problems] == [
-        (2, "Rows 1 and 2 give a value for the same observation.")
+    assert [(p.place, str(p.reason)) for p in result.problems] == [
+        ("SH_DYN_MORT KG 2015", "SH_DYN_MORT KG 2015 is given twice, with 1 and 2.")
     ]
 
 

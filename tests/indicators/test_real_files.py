@@ -71,3 +71,35 @@ def test_kyrgyz_refugees_by_origin_is_tracked_as_10_7_4(world):
     assert mapped.problems == [] and len(mapped.candidates) == len(result.rows) > 20
     expected = Indicator.objects.get(code="10.7.4").pk
     assert {candidate.indicator_id for candidate in mapped.candidates} == {expected}
+
+
+def _refusals(mapper: RowMapper, path: Path) -> list[str]:
+    """The problems an upload of this one file shows, as the preview filters them."""
+    result = parse_upload(path.name, path.read_bytes())
+    mapped = mapper.map_rows(result.rows)
+    dropped = {id(p) for p in mapper.untracked_problems(result.problems)}
+    return [str(p.reason) for p in result.problems if id(p) not in dropped] + [
+        str(p.reason) for p in mapped.problems
+    ]
+
+
+def test_only_genuine_faults_refuse_a_real_file(world):
+    """Issue 13: every real file imports, untracked series listed, except files with a fault
+    of their own: published with a header and no data, values above 100 %, a workbook of
+    another tool."""
+    refused = {}
+    for iso3, paths in (("KAZ", KAZ + [KAZ[0].with_name("indicator_3-1-1.xlsx")]), ("KGZ", KGZ)):
+        for path in paths:
+            if path.suffix in {".csv", ".xml", ".xlsx"}:
+                reasons = _refusals(world[iso3], path)
+                if reasons:
+                    refused[path.name] = sorted(set(reasons))
+    empty = ["The file contains no observations."]
+    assert {name for name, reasons in refused.items() if reasons != empty} == {
+        "indicator_3-1-2.csv",
+        "2.4.1.1.xlsx",
+    }
+    assert refused["indicator_3-1-2.csv"] == [
+        "out of range for 3.1.2: values must lie between 0.0 and 100.0 %"
+    ]
+    assert len(refused) == 69

@@ -71,7 +71,7 @@ def test_blank_and_explicit_unit_for_the_same_year_are_a_duplicate(sheet_world, 
     assert not preview.ok
     assert _reasons(preview) == {
         ("twice.csv", 3, "year"): "duplicate value: twice.csv row 2 has the same indicator, "
-        "area, disaggregation and year"
+        "area, disaggregation and year (14.6 and 14.6)"
     }
 
 
