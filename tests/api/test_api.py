@@ -206,9 +206,9 @@ def test_upload_merges_by_default_and_replace_needs_confirmed_removals(sheet_wor
     body = refused.json()
     assert body["errors"][0]["field"] == "confirm_removals"
     assert sorted(body["removed"]) == [
-        "3.2.1 · KZAKM · 2020: 9.5",
+        "3.2.1 · Akmola Region · 2020: 9.5",
         "3.2.1 · national · 2020: 10.2",
-        "3.2.1 · national · SEX=F · 2020: 9.1",
+        "3.2.1 · national · sex: Female · 2020: 9.1",
     ]
     assert db_snapshot() == before
 

@@ -150,7 +150,7 @@ def test_reimport_in_replace_mode_replaces_only_the_indicators_it_covers(sheet_w
     akmola_female = sheet.observations.get(indicator__code="3.2.1", disaggregation="SEX=F")
     with pytest.raises(services.RemovalsNotConfirmed) as refused:
         _import(sheet, fp, PORTAL_CSV, name="again.csv", mode="replace")
-    assert refused.value.labels == ["3.2.1 · KZAKM · SEX=F · 2020: 9.5"]
+    assert refused.value.labels == ["3.2.1 · Akmola Region · sex: Female · 2020: 9.5"]
     preview = _import(
         sheet, fp, PORTAL_CSV, name="again.csv", mode="replace", confirm_removals=True
     )

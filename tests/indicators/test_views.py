@@ -231,7 +231,7 @@ def test_upload_page_merges_by_default_and_lists_removals_before_replacing(
     assert merge.status_code == 200 and "will be removed" not in merge.content.decode()
     replace = upload("replace")
     text = replace.content.decode()
-    assert "3 values will be removed" in text and "3.2.1 · KZAKM · 2020" in text
+    assert "3 values will be removed" in text and "3.2.1 · Akmola Region · 2020" in text
     assert 'name="confirm_removals"' in text
     confirm = replace.context["confirm"].initial
     before = db_snapshot()
@@ -263,7 +263,7 @@ def test_grid_names_a_bad_cell_as_on_the_page_and_keeps_the_other_edits(client, 
     )
     page = response.content.decode()
     assert "3.2.1 · national · 2020 was not saved: “ten” is not a number." in page
-    assert "3.2.1 · national · SEX=F · 2020 was not saved" in page
+    assert "3.2.1 · national · sex: Female · 2020 was not saved" in page
     assert f"row {total_2020.pk}" not in page
     assert "1 values saved" in page
     values = dict(draft.observations.values_list("pk", "value"))
