@@ -446,7 +446,10 @@ def datasheet_import_preview(
         preview.skipped_blank += result.skipped_blank
         preview.notes.extend(f"{original}: {note}" for note in result.notes)
         preview.not_used.update(result.not_used)
-        foreign = _other_country_problem(original, data, result, sheet.country)
+        # Only a file its parser could read is opened again (a refused one may be a bomb).
+        foreign = (
+            _other_country_problem(original, data, result, sheet.country) if result.rows else None
+        )
         if foreign is not None:  # its rows would only repeat "unknown area" row by row
             preview.problems.append(foreign)
             continue
@@ -521,7 +524,7 @@ def _other_country_problem(
 def country_named(text: str) -> Country | None:
     """The country a file names by ISO 3166 alpha-3 or alpha-2 code, M49 code, or name."""
     text = text.strip()
-    if not text:
+    if not text or len(text) > 100 or "\x00" in text:  # no country is named so
         return None
     query = (
         Q(iso3__iexact=text)

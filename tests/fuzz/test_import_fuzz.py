@@ -322,7 +322,10 @@ def check_one(world: World, kind: str, case) -> str:  # type: ignore[no-untyped-
     sheet.refresh_from_db()
     before = _counts()
     token = services.upload_stage(sheet=sheet, user=user, files=[(name, data)])
-    preview = services.datasheet_import_preview(sheet=sheet, user=user, token=token, fmt=fmt)
+    # replace mode: what is stored of the file's indicators must then be exactly the file
+    preview = services.datasheet_import_preview(
+        sheet=sheet, user=user, token=token, fmt=fmt, mode="replace"
+    )
     if preview.problems:
         for problem in preview.problems:
             assert problem.file == name, problem
@@ -345,6 +348,8 @@ def check_one(world: World, kind: str, case) -> str:  # type: ignore[no-untyped-
         expected_lock_version=sheet.lock_version,
         confirm_outliers=True,
         fmt=fmt,
+        mode="replace",
+        confirm_removals=True,
     )
     covered = {c.indicator_id for c in preview.candidates}
     stored = set(
