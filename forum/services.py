@@ -314,11 +314,11 @@ def topic_create(
         posting_rate_check(user=user)
     content_type = None
     if subject is not None:
-        from forum.links import is_linkable
+        from forum.links import can_link
 
-        content_type = ContentType.objects.get_for_model(subject)
-        if not is_linkable(content_type):
+        if not can_link(user, subject):
             raise ValidationError({"subject": _("Topics cannot be attached to this object.")})
+        content_type = ContentType.objects.get_for_model(subject)
     forum_profile_get_or_create(user=user)
     stored: list[Attachment] = []
     try:
