@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from indicators.forms import ConfirmImportForm, ReviewForm, UploadForm
 from indicators.models import DataSheet, Indicator, ReportingRound
 from indicators.reports import charts, whatif
 from portal.models import Country
+from portal.redirects import safe_next_url
 from portal.typing import AuthedRequest
 
 
@@ -178,12 +178,7 @@ def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _next_url(request: AuthedRequest, sheet: DataSheet) -> str:
     """Where to go back after saving: only a page of this site, never an outside address."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return sheet_url(sheet)
+    return safe_next_url(request, sheet_url(sheet))
 
 
 def sheet_url(sheet: DataSheet) -> str:

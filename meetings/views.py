@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import User
+from portal.redirects import safe_next_url
 
 from . import exports, forms, ical, permissions, selectors, services
 from .capacity import selectors as capacity_selectors
@@ -439,7 +440,7 @@ def action_update(request: HttpRequest, action_pk: int) -> HttpResponse:
             messages.success(request, _("The action was updated."))
     else:
         messages.error(request, _("Status: choose one of the options."))
-    return redirect(request.POST.get("next") or reverse("meetings:actions"))
+    return redirect(safe_next_url(request, "meetings:actions"))
 
 
 @login_required

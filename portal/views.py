@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +17,22 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import permissions, selectors, services
 from portal.forms import EmailAuthenticationForm, ProfileForm
 from portal.models import Country
+from portal.redirects import is_safe_url, safe_next_url
 from portal.typing import AuthedRequest
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The language cookie, with the flags of the settings (Secure in production)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+    )
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -60,8 +74,14 @@ class LoginView(auth_views.LoginView):
         )
         response = super().form_valid(form)
         user = form.get_user()
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        set_language_cookie(response, user.language)
         return response
+
+    def get_redirect_url(self) -> str:
+        """`next` through the portal's one safe-redirect check; empty: the dashboard."""
+        field = self.redirect_field_name
+        target = self.request.POST.get(field) or self.request.GET.get(field) or ""
+        return target if is_safe_url(self.request, target) else ""
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -81,8 +101,15 @@ def profile(request: AuthedRequest) -> HttpResponse:
         user = form.save()
         messages.success(request, _("Your profile was saved."))
         response = redirect("portal:profile")
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        set_language_cookie(response, user.language)
         return response
+
+    def get_redirect_url(self) -> str:
+        """`next` through the portal's one safe-redirect check; empty: the dashboard."""
+        field = self.redirect_field_name
+        target = self.request.POST.get(field) or self.request.GET.get(field) or ""
+        return target if is_safe_url(self.request, target) else ""
+
     tokens = request.user.tokens.all()
     context = {"form": form, "tokens": tokens}
     return render(request, "portal/profile.html", context, status=400 if form.errors else 200)
@@ -120,17 +147,14 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch language; a logged-in user's preference is saved too."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or reverse("portal:home")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("portal:home")
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next_url(request, "portal:home"))
     if language not in ("en", "es"):
         messages.error(request, _("That language is not available."))
         return response
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    response.set_cookie("django_language", language, samesite="Lax", max_age=365 * 24 * 3600)
+    set_language_cookie(response, language)
     return response
 
 
