@@ -265,6 +265,8 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
         reply_to = None
         if data.get("reply_to"):
             reply_to = Post.objects.filter(pk=data["reply_to"], topic=topic).first()
+            if reply_to is not None and not permissions.can_read_post(request.user, reply_to):
+                reply_to = None  # a hidden or pending post is not a door to its content
         try:
             post = services.post_create(
                 user=request.user,  # type: ignore[arg-type]

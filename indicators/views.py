@@ -160,12 +160,12 @@ def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, problem)
         return redirect(_next_url(request, sheet))
     try:
-        lock_version = int(request.POST.get("lock_version", "-1"))
+        lock_version = _int_or_none(request.POST.get("lock_version"))
         changed = services.observations_update(
             sheet=sheet,
             user=request.user,
             changes=changes,
-            expected_lock_version=lock_version,
+            expected_lock_version=-1 if lock_version is None else lock_version,
             address=_address(request),
         )
     except ValidationError as error:
@@ -328,6 +328,7 @@ def sheet_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_none(raw: str | None) -> int | None:
+    """A posted lock version: None when absent, -1 (never current) when not a number."""
     try:
         return int(raw) if raw else None
     except ValueError:

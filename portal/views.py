@@ -104,12 +104,6 @@ def profile(request: AuthedRequest) -> HttpResponse:
         set_language_cookie(response, user.language)
         return response
 
-    def get_redirect_url(self) -> str:
-        """`next` through the portal's one safe-redirect check; empty: the dashboard."""
-        field = self.redirect_field_name
-        target = self.request.POST.get(field) or self.request.GET.get(field) or ""
-        return target if is_safe_url(self.request, target) else ""
-
     tokens = request.user.tokens.all()
     context = {"form": form, "tokens": tokens}
     return render(request, "portal/profile.html", context, status=400 if form.errors else 200)
@@ -212,6 +206,10 @@ def _bad_request_reason(exception: Exception | None) -> str:
         TooManyFilesSent,
     )
 
+    from portal.middleware import MalformedInput
+
+    if isinstance(exception, MalformedInput):
+        return str(exception)
     if isinstance(exception, RequestDataTooBig):
         return _("The request is larger than the portal accepts.")
     if isinstance(exception, TooManyFilesSent):

@@ -15,7 +15,6 @@ HOSTILE = (
     "javascript:alert(1)",
     "bogus",
     "/no/such/page/",
-    "/forum/\x00",
     "http://evil.example@testserver.evil/",
     "x" * 3000,
 )
@@ -23,7 +22,8 @@ HOSTILE = (
 
 def test_the_helper_accepts_only_pages_of_this_site(settings):  # type: ignore[no-untyped-def]
     request = RequestFactory().get("/")
-    for target in HOSTILE:
+    # (A NUL byte never reaches a view: the middleware answers 400; the helper refuses it too.)
+    for target in (*HOSTILE, "/forum/\x00", "/forum/\n"):
         assert not is_safe_url(request, target), target
     for target in ("/forum/", "/meetings/actions/?status=open", "http://testserver/forum/"):
         assert is_safe_url(request, target), target
@@ -76,7 +76,7 @@ def test_grid_save_falls_back_to_the_sheet_on_a_bogus_next(world):  # type: igno
     )
     client = Client()
     client.force_login(fp)
-    for target in ("bogus", "/nowhere/\x00", "javascript:alert(1)"):
+    for target in ("bogus", "/nowhere/", "javascript:alert(1)"):
         response = client.post(
             f"/data/sheets/{sheet.pk}/grid/",
             {"lock_version": str(sheet.lock_version), "next": target},

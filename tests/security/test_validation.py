@@ -14,7 +14,7 @@ BAD_LINKS = (
     "//evil.example/forum/t/1/",
     "/data/sheets/1/",  # a page of the portal, but not a forum thread
     "forum/t/1/",
-    "/forum/t/1/\x00",
+    "/forum/t/1/\x7f",
 )
 
 

@@ -64,6 +64,10 @@ PUBLIC = {
     "meetings:statistics": "published participation statistics",
     "meetings:statistics_csv": "published participation statistics",
     "meetings:statistics_xlsx": "published participation statistics",
+    "public:home": "the login-free public site: published (accepted) figures only",
+    "public:country": "the login-free public site: a country's published figures only",
+    "public:indicator": "the login-free public site: an indicator's published figures only",
+    "api_v1:public_country": "the public site's JSON: a country's published figures only",
 }
 
 # Bound to another country's (or user's) object, but legitimately readable by any member:
@@ -128,6 +132,8 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         kwargs = by_name[route.name]
     elif not route.params:
         kwargs = {}
+    elif "public" in route.name:  # the login-free public site's country and indicator pages
+        kwargs = {p: {"iso3": "KGZ", "code": "3.2.1"}[p] for p in route.params}
     else:
         app = route.name.split(":")[0]
         if route.name.startswith("forum:p") or route.name.startswith("forum:post"):
