@@ -233,7 +233,10 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
                 marks = {
                     int(key.split("-", 1)[1]): str(value)
                     for key, value in request.POST.items()
-                    if key.startswith("attendance-") and key.split("-", 1)[1].isdigit()
+                    # ids beyond 64 bits name no participant (and overflow SQLite)
+                    if key.startswith("attendance-")
+                    and key.split("-", 1)[1].isdigit()
+                    and len(key) <= len("attendance-") + 18
                 }
                 changed = services.attendance_mark(meeting=meeting, by=_me(request), marks=marks)
                 messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": changed})
