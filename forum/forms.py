@@ -92,8 +92,11 @@ class TopicForm(AttachmentsMixin):
 
     field_order = ["category", "title", "source", "language", "attachments", "subject"]
 
-    def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, categories: list[Category], user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         field = self.fields["category"]
         field.queryset = Category.objects.filter(pk__in=[c.pk for c in categories])  # type: ignore[attr-defined]
         field.choices = [(c.pk, c.name) for c in categories]  # type: ignore[attr-defined]
@@ -102,7 +105,7 @@ class TopicForm(AttachmentsMixin):
         return " ".join(self.cleaned_data["title"].split())
 
     def clean_subject(self) -> Any:
-        return resolve_subject(self.cleaned_data.get("subject", ""))
+        return resolve_subject(self.cleaned_data.get("subject", ""), user=self.user)
 
 
 class ReplyForm(AttachmentsMixin):

@@ -412,6 +412,13 @@ class Report(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="forum_report_one_open_per_user",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.post}: {self.reason[:40]}"

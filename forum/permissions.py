@@ -169,7 +169,12 @@ def can_edit_post(user: AnyUser, post: Post) -> bool:
 
 
 def can_report_post(user: AnyUser, post: Post) -> bool:
-    return can_read_post(user, post) and post.author_id != user.pk
+    """Readers who may write in the category report others' posts (observers only read)."""
+    return (
+        can_read_post(user, post)
+        and post.author_id != user.pk
+        and _may_write(user, post.topic.category)
+    )
 
 
 def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:

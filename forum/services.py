@@ -314,11 +314,11 @@ def topic_create(
         posting_rate_check(user=user)
     content_type = None
     if subject is not None:
-        from forum.links import is_linkable
+        from forum.links import can_link
 
-        content_type = ContentType.objects.get_for_model(subject)
-        if not is_linkable(content_type):
+        if not can_link(user, subject):
             raise ValidationError({"subject": _("Topics cannot be attached to this object.")})
+        content_type = ContentType.objects.get_for_model(subject)
     forum_profile_get_or_create(user=user)
     stored: list[Attachment] = []
     try:
@@ -747,7 +747,11 @@ def post_moderate(*, moderator: User, post: Post, action: str, reason: str = "")
 
 
 def post_report(*, user: User, post: Post, reason: str) -> Report:
-    """Report a post to the moderators. Raises ValidationError without a reason."""
+    """Report a post to the moderators: one open report per user and post.
+
+    Raises PermissionDenied (observers, own posts, unreadable posts), ValidationError
+    without a reason or when the user's earlier report of the post is still open.
+    """
     if not permissions.can_report_post(user, post):
         raise PermissionDenied(_("You cannot report this post."))
     reason = " ".join((reason or "").split())
@@ -757,8 +761,16 @@ def post_report(*, user: User, post: Post, reason: str) -> Report:
         raise ValidationError(
             {"reason": _("The reason can have at most %(n)d characters.") % {"n": 500}}
         )
-    with transaction.atomic():
-        return Report.objects.create(post=post, reporter=user, reason=reason)
+    already = ValidationError(
+        {"reason": _("You have already reported this post; the moderators will look at it.")}
+    )
+    if Report.objects.filter(post=post, reporter=user, resolved_at__isnull=True).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            return Report.objects.create(post=post, reporter=user, reason=reason)
+    except IntegrityError:  # the same report sent twice at once: the constraint decides
+        raise already from None
 
 
 def report_resolve(*, moderator: User, report: Report, reason: str = "") -> Report:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import forms, permissions, selectors, services
-from forum.links import resolve_subject
+from forum.links import resolve_subject, visible_subject
 from forum.models import Attachment, Category, ForumProfile, Post, Report, Topic
 from forum.rendering import quote_source
 
@@ -144,7 +144,7 @@ def _topic_form_initial(
     if request.GET.get("subject"):
         initial["subject"] = request.GET["subject"]
         try:
-            subject = resolve_subject(request.GET["subject"])
+            subject = resolve_subject(request.GET["subject"], user=request.user)
         except ValidationError:
             raise Http404 from None
     return initial, subject
@@ -158,7 +158,11 @@ def topic_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You cannot start topics."))
     initial, subject = _topic_form_initial(request, categories)
     form = forms.TopicForm(
-        request.POST or None, request.FILES or None, categories=categories, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        categories=categories,
+        user=request.user,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -236,7 +240,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_moderate": can_moderate,
         "reply_form": reply_form,
         "watching": selectors.is_watching(user=user, topic=topic),
-        "subject": topic.subject if topic.content_type_id else None,
+        "subject": visible_subject(user, topic),
     }
     if can_moderate:
         context["moderation_form"] = forms.TopicModerationForm(
@@ -261,6 +265,8 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
         reply_to = None
         if data.get("reply_to"):
             reply_to = Post.objects.filter(pk=data["reply_to"], topic=topic).first()
+            if reply_to is not None and not permissions.can_read_post(request.user, reply_to):
+                reply_to = None  # a hidden or pending post is not a door to its content
         try:
             post = services.post_create(
                 user=request.user,  # type: ignore[arg-type]

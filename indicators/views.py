@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +20,7 @@ from indicators.imports.types import group_problems
 from indicators.models import DataSheet, Indicator, ReportingRound
 from indicators.reports import charts, whatif
 from portal.models import Country
+from portal.redirects import safe_next_url
 from portal.typing import AuthedRequest
 
 
@@ -216,12 +216,7 @@ def _grid_changes(
 
 def _next_url(request: AuthedRequest, sheet: DataSheet) -> str:
     """Where to go back after saving: only a page of this site, never an outside address."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return sheet_url(sheet)
+    return safe_next_url(request, sheet_url(sheet))
 
 
 def sheet_url(sheet: DataSheet) -> str:
@@ -377,6 +372,7 @@ def sheet_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_none(raw: str | None) -> int | None:
+    """A posted lock version: None when absent, -1 (never current) when not a number."""
     try:
         return int(raw) if raw else None
     except ValueError:

@@ -152,10 +152,13 @@ class ParticipantForm(forms.ModelForm):
 
 class CountsForm(forms.Form):
     reported_total = forms.IntegerField(
-        label=_("Total participants (reported)"), min_value=0, required=False
+        label=_("Total participants (reported)"), min_value=0, max_value=1_000_000, required=False
     )
     reported_female = forms.IntegerField(
-        label=_("Female participants (reported)"), min_value=0, required=False
+        label=_("Female participants (reported)"),
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
     )
 
 

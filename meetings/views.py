@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import User
+from portal.redirects import safe_next_url
 
 from . import exports, forms, ical, permissions, selectors, services
 from .capacity import selectors as capacity_selectors
@@ -232,7 +233,10 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
                 marks = {
                     int(key.split("-", 1)[1]): str(value)
                     for key, value in request.POST.items()
-                    if key.startswith("attendance-") and key.split("-", 1)[1].isdigit()
+                    # ids beyond 64 bits name no participant (and overflow SQLite)
+                    if key.startswith("attendance-")
+                    and key.split("-", 1)[1].isdigit()
+                    and len(key) <= len("attendance-") + 18
                 }
                 changed = services.attendance_mark(meeting=meeting, by=_me(request), marks=marks)
                 messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": changed})
@@ -439,7 +443,7 @@ def action_update(request: HttpRequest, action_pk: int) -> HttpResponse:
             messages.success(request, _("The action was updated."))
     else:
         messages.error(request, _("Status: choose one of the options."))
-    return redirect(request.POST.get("next") or reverse("meetings:actions"))
+    return redirect(safe_next_url(request, "meetings:actions"))
 
 
 @login_required

@@ -4,10 +4,12 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +67,49 @@ class DatabaseUnavailableMiddleware:
             logger.error("database unavailable: %s", exception)
             return database_unavailable_response()
         return None
+
+
+class MalformedInput(SuspiciousOperation):
+    """Input no view can store or look up; its message is shown on the 400 page."""
+
+
+def _nul_field(request: HttpRequest) -> str | None:
+    """The first parameter (or the path, or an uploaded file's name) holding a NUL byte."""
+    if "\x00" in request.path:
+        return _("the address")
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(request.POST)
+    for source in sources:
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return key.replace("\x00", "")
+    if sources[-1] is request.POST:
+        for key, files in request.FILES.lists():
+            if any("\x00" in (f.name or "") for f in files):
+                return key
+    return None
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path, a query or form parameter or a file name answers 400.
+
+    PostgreSQL cannot store or compare text holding NUL (0x00): any view that passed one to
+    a query answered 500. No legitimate input carries one. The API's JSON bodies go through
+    its own parsers and serializers (Django REST framework refuses NUL in CharFields).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = _nul_field(request)
+        if field is not None:
+            raise MalformedInput(
+                _("The field “%(field)s” contains a NUL character (0x00); remove it and try again.")
+                % {"field": field}
+            )
+        return self.get_response(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,9 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import permissions, selectors, services
 from portal.forms import EmailAuthenticationForm, ProfileForm
 from portal.models import Country
+from portal.redirects import is_safe_url, safe_next_url
 from portal.throttling import client_address
 from portal.typing import AuthedRequest
 
@@ -32,6 +32,20 @@ def _throttled_login_page(request: HttpRequest) -> HttpResponse:
         "registration/login.html",
         {"form": EmailAuthenticationForm(request), "throttled": True},
         status=429,
+    )
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The language cookie, with the flags of the settings (Secure in production)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
     )
 
 
@@ -71,8 +85,14 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        set_language_cookie(response, user.language)
         return response
+
+    def get_redirect_url(self) -> str:
+        """`next` through the portal's one safe-redirect check; empty: the dashboard."""
+        field = self.redirect_field_name
+        target = self.request.POST.get(field) or self.request.GET.get(field) or ""
+        return target if is_safe_url(self.request, target) else ""
 
 
 admin_login = throttle_login(admin.site.login)
@@ -110,8 +130,9 @@ def profile(request: AuthedRequest) -> HttpResponse:
         user = form.save()
         messages.success(request, _("Your profile was saved."))
         response = redirect("portal:profile")
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        set_language_cookie(response, user.language)
         return response
+
     tokens = request.user.tokens.all()
     context = {"form": form, "tokens": tokens}
     return render(request, "portal/profile.html", context, status=400 if form.errors else 200)
@@ -149,17 +170,14 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch language; a logged-in user's preference is saved too."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or reverse("portal:home")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("portal:home")
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next_url(request, "portal:home"))
     if language not in ("en", "es"):
         messages.error(request, _("That language is not available."))
         return response
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    response.set_cookie("django_language", language, samesite="Lax", max_age=365 * 24 * 3600)
+    set_language_cookie(response, language)
     return response
 
 
@@ -217,6 +235,10 @@ def _bad_request_reason(exception: Exception | None) -> str:
         TooManyFilesSent,
     )
 
+    from portal.middleware import MalformedInput
+
+    if isinstance(exception, MalformedInput):
+        return str(exception)
     if isinstance(exception, RequestDataTooBig):
         return _("The request is larger than the portal accepts.")
     if isinstance(exception, TooManyFilesSent):

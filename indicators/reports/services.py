@@ -34,6 +34,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -937,6 +938,45 @@ def _side(user: User, case: DiscrepancyCase) -> str:
     return CaseComment.Side.AGENCY
 
 
+FORUM_THREAD_MAX = 200
+FORUM_THREAD_VIEWS = frozenset({"forum:topic", "forum:post"})
+
+
+def clean_forum_thread(value: str) -> str:
+    """A case's forum-thread link: empty, or a link to a topic or post of the portal's forum.
+
+    Accepted: `/forum/t/12/` or the same on one of the site's own hosts over http(s).
+    Refused with a ValidationError (field `forum_thread`): `javascript:` and every other
+    scheme, other sites, pages that are not a forum topic or post, more than 200 characters.
+    """
+    from portal.redirects import site_match
+
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) > FORUM_THREAD_MAX:
+        raise ValidationError(
+            {
+                "forum_thread": _(
+                    "Forum thread: the link has %(length)d characters; at most %(max)d."
+                )
+                % {"length": len(value), "max": FORUM_THREAD_MAX}
+            }
+        )
+    hosts = {host for host in settings.ALLOWED_HOSTS if host != "*"}
+    match = site_match(value, allowed_hosts=hosts)
+    if match is None or match.view_name not in FORUM_THREAD_VIEWS:
+        raise ValidationError(
+            {
+                "forum_thread": _(
+                    "Forum thread: give the link of a topic or post of this portal's forum "
+                    "(for example /forum/t/12/)."
+                )
+            }
+        )
+    return value
+
+
 def case_answer(
     *,
     case: DiscrepancyCase,
@@ -959,6 +999,8 @@ def case_answer(
         raise ValidationError(_("Unknown reason."))
     if not (text.strip() or status or reason is not None or forum_thread is not None):
         raise ValidationError(_("Nothing to record."))
+    if forum_thread is not None:
+        forum_thread = clean_forum_thread(forum_thread)
     with transaction.atomic():
         case = DiscrepancyCase.objects.select_for_update().get(pk=case.pk)
         fields = ["updated_at"]
