@@ -90,6 +90,26 @@ class IndicatorForm(forms.Form):
         label=_("Desired direction"), choices=Indicator.Direction.choices
     )
     unit = forms.CharField(label=_("Unit"), max_length=40)
+    ratio_base_year = forms.IntegerField(
+        label=_("Progress ratio: base year"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Sensitivity view (ratio of actual to required growth). Blank: baseline year."),
+    )
+    ratio_target_year = forms.IntegerField(
+        label=_("Progress ratio: target year"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Blank: the indicator's target year."),
+    )
+    ratio_on_track = forms.FloatField(
+        label=_("Progress ratio: on-track threshold"), min_value=0, initial=0.95
+    )
+    ratio_acceleration = forms.FloatField(
+        label=_("Progress ratio: acceleration threshold"), min_value=0, initial=0.60
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
 
 
