@@ -105,12 +105,20 @@ class IndicatorForm(forms.Form):
         help_text=_("Blank: the indicator's target year."),
     )
     ratio_on_track = forms.FloatField(
-        label=_("Progress ratio: on-track threshold"), min_value=0, initial=0.95
+        label=_("Progress ratio: on-track threshold"), min_value=0, required=False
     )
     ratio_acceleration = forms.FloatField(
-        label=_("Progress ratio: acceleration threshold"), min_value=0, initial=0.60
+        label=_("Progress ratio: acceleration threshold"), min_value=0, required=False
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """A threshold left out keeps the indicator's current one."""
+        cleaned = super().clean() or {}
+        for field in ("ratio_on_track", "ratio_acceleration"):
+            if cleaned.get(field) is None:
+                cleaned.pop(field, None)
+        return cleaned
 
 
 class ActivityForm(forms.Form):
