@@ -209,6 +209,7 @@ class AggregateResultOutput(serializers.ModelSerializer):
             "year1",
             "value1",
             "coverage",
+            "without_population",
             "n_members",
             "n_imputed",
             "t_star",

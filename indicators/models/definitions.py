@@ -1,9 +1,11 @@
 """Indicator definitions with their targets, and the code mappings that are data, not code."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators.engine.progress_ratio import Thresholds
 from portal.models import (
     Agency,
     BilingualNameMixin,
@@ -64,12 +66,39 @@ class Indicator(BilingualNameMixin, TimeStampedModel):
     )
     first_year = models.PositiveSmallIntegerField(_("earliest accepted year"), default=1980)
     last_year = models.PositiveSmallIntegerField(_("latest accepted year"), default=2035)
+    ratio_base_year = models.PositiveSmallIntegerField(
+        _("progress ratio: base year"),
+        null=True,
+        blank=True,
+        help_text=_("Sensitivity view (ratio of actual to required growth). Blank: baseline year."),
+    )
+    ratio_target_year = models.PositiveSmallIntegerField(
+        _("progress ratio: target year"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: the indicator's target year."),
+    )
+    ratio_on_track = models.FloatField(
+        _("progress ratio: on-track threshold"),
+        default=0.95,
+        help_text=_("A ratio at or above this is on track."),
+    )
+    ratio_acceleration = models.FloatField(
+        _("progress ratio: acceleration threshold"),
+        default=0.60,
+        help_text=_("A ratio at or above this (and below on track) needs acceleration."),
+    )
 
     class Meta:
         ordering = ["framework", "code"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(ratio_on_track__gt=models.F("ratio_acceleration"))
+                & Q(ratio_acceleration__gte=0),
+                name="indicator_ratio_thresholds_ordered",
+            ),
             models.CheckConstraint(
                 condition=Q(target_kind="none") | Q(target_value__isnull=False),
                 name="indicator_target_value_when_targeted",
@@ -89,6 +118,33 @@ class Indicator(BilingualNameMixin, TimeStampedModel):
     @property
     def unit_label(self) -> str:
         return localized(self.unit_label_en, self.unit_label_es) or self.unit
+
+    def clean(self) -> None:
+        super().clean()
+        base, target, _thresholds = self.ratio_settings()
+        if target <= base:
+            raise ValidationError(
+                {"ratio_target_year": _("The target year must be after the base year.")}
+            )
+        if not 0 <= self.ratio_acceleration < self.ratio_on_track:
+            raise ValidationError(
+                {
+                    "ratio_acceleration": _(
+                        "The acceleration threshold must be at least 0 and below the on-track one."
+                    )
+                }
+            )
+
+    def ratio_settings(self) -> tuple[int, int, Thresholds]:
+        """(base year, target year, thresholds) of the progress-ratio sensitivity view."""
+        thresholds = Thresholds(
+            on_track_ratio=self.ratio_on_track, acceleration_ratio=self.ratio_acceleration
+        )
+        return (
+            self.ratio_base_year or self.baseline_year,
+            self.ratio_target_year or self.target_year,
+            thresholds,
+        )
 
 
 class SeriesCodeMapping(models.Model):

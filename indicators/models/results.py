@@ -220,7 +220,20 @@ class AggregateResult(_RunResult):
     value0 = models.FloatField(_("baseline value"), null=True)
     year1 = models.SmallIntegerField(_("latest year"), null=True)
     value1 = models.FloatField(_("latest value"), null=True)
-    coverage = models.FloatField(_("population coverage"), null=True)
+    coverage = models.FloatField(
+        _("population coverage"),
+        null=True,
+        help_text=_("Blank: unknown, because a member has no population figure."),
+    )
+    without_population = models.JSONField(
+        _("members without a population figure"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "ISO3 codes of the members lacking a population figure for the baseline or latest "
+            "year; while any is listed the coverage is unknown and nothing is reported."
+        ),
+    )
     n_members = models.PositiveIntegerField(_("members with data"))
     n_imputed = models.PositiveIntegerField(_("members imputed"))
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)

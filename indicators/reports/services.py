@@ -552,6 +552,7 @@ def _aggregate_rows(run: EngineRun, table: pd.DataFrame, refs: _Refs) -> list[Ag
                 year1=_none(record["year1"]),
                 value1=_none(record["value1"]),
                 coverage=_none(record["coverage"]),
+                without_population=list(record.get("without_population", [])),
                 n_members=int(record["n_members"]),
                 n_imputed=int(record["n_imputed"]),
                 category=record["category"],
@@ -604,7 +605,47 @@ def compute_indicator(
     table = engine.discrepancies(scoped[columns], indicators, cis)
     totals = frame.loc[frame["series"] == "", columns].reset_index(drop=True)
     aggregates = engine.aggregate(totals, indicators, countries, population)
-    return scoped, assessed, table, aggregates
+    return scoped, assessed, table, unknown_coverage(aggregates, countries, population)
+
+
+def unknown_coverage(
+    aggregates: pd.DataFrame, countries: pd.DataFrame, population: pd.DataFrame
+) -> pd.DataFrame:
+    """The engine's aggregates with a ``without_population`` column: the members of the
+    region (in ``countries``) lacking a population figure, indicator-specific or default,
+    for year0 or year1. Where any is missing the coverage is unknown, not the share of
+    the members that have one: coverage and values are blanked and the category is
+    ``insufficient_coverage``."""
+    out = aggregates.copy()
+    known = set(
+        zip(
+            population["country"],
+            population["indicator"],
+            population["year"].astype(int),
+            strict=True,
+        )
+    )
+    members = countries[countries["region"] != ""].groupby("region")["country"].agg(sorted)
+    missing: list[list[str]] = []
+    for record in out.to_dict("records"):
+        years = {int(record["year0"]), int(record["year1"])}
+        code = str(record["indicator"])
+        missing.append(
+            [
+                country
+                for country in members.get(record["region"], [])
+                if any(
+                    (country, code, year) not in known and (country, "", year) not in known
+                    for year in years
+                )
+            ]
+        )
+    out["without_population"] = pd.Series(missing, index=out.index, dtype=object)
+    unknown = out["without_population"].map(bool).astype(bool)
+    if unknown.any():
+        out.loc[unknown, ["coverage", "value0", "value1", "t_star"]] = np.nan
+        out.loc[unknown, "category"] = "insufficient_coverage"
+    return out
 
 
 def _clear_staged(run: EngineRun, indicator_ids: Sequence[int] | None = None) -> None:

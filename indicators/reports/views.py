@@ -135,17 +135,29 @@ def _footer(
             if row is None:
                 cells.append("<td>–</td>")
                 continue
-            coverage = f"{row['coverage'] * 100:.0f}%" if row["coverage"] is not None else "–"
             cells.append(
                 str(
                     format_html(
                         '<td>{} <span class="small">{}</span></td>',
                         charts.category_mark(row["category"]),
-                        coverage,
+                        _coverage_text(row),
                     )
                 )
             )
     return mark_safe("".join(cells))  # nosec B308, B703
+
+
+def _coverage_text(row: dict[str, Any]) -> str:
+    """An aggregate's population coverage: a percentage, or unknown naming the members
+    without a population figure (never a share of the members that have one)."""
+    missing = row.get("without_population") or []
+    if missing:
+        return str(
+            _("coverage unknown: no population for %(members)s") % {"members": ", ".join(missing)}
+        )
+    if row["coverage"] is None:
+        return "–"
+    return f"{row['coverage'] * 100:.0f}%"
 
 
 def _progress_context(request: HttpRequest) -> dict[str, Any]:
@@ -205,7 +217,7 @@ def _progress_table(context: dict[str, Any]) -> exports.Table:
             if found:
                 table.notes.append(
                     f"{label} {indicator.code} {source}: {found['category']} "
-                    f"(coverage {found['coverage']})"
+                    f"({_coverage_text(found)})"
                 )
     if context["population"]["demo"]:
         table.notes.append(

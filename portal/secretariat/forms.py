@@ -90,7 +90,35 @@ class IndicatorForm(forms.Form):
         label=_("Desired direction"), choices=Indicator.Direction.choices
     )
     unit = forms.CharField(label=_("Unit"), max_length=40)
+    ratio_base_year = forms.IntegerField(
+        label=_("Progress ratio: base year"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Sensitivity view (ratio of actual to required growth). Blank: baseline year."),
+    )
+    ratio_target_year = forms.IntegerField(
+        label=_("Progress ratio: target year"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Blank: the indicator's target year."),
+    )
+    ratio_on_track = forms.FloatField(
+        label=_("Progress ratio: on-track threshold"), min_value=0, required=False
+    )
+    ratio_acceleration = forms.FloatField(
+        label=_("Progress ratio: acceleration threshold"), min_value=0, required=False
+    )
     reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """A threshold left out keeps the indicator's current one."""
+        cleaned = super().clean() or {}
+        for field in ("ratio_on_track", "ratio_acceleration"):
+            if cleaned.get(field) is None:
+                cleaned.pop(field, None)
+        return cleaned
 
 
 class ActivityForm(forms.Form):

@@ -478,6 +478,10 @@ INDICATOR_FIELDS = (
     "cutoff",
     "desired_direction",
     "unit",
+    "ratio_base_year",
+    "ratio_target_year",
+    "ratio_on_track",
+    "ratio_acceleration",
 )
 ENGINE_FIELDS = {"target_kind", "target_value", "target_year", "cutoff", "desired_direction"}
 

@@ -181,6 +181,7 @@ def test_aggregates(computed):
     regions = _all(client, "/api/v1/results/aggregates/?region=CIS&indicator=3.2.1")
     assert regions and {(r["region"], r["indicator"]) for r in regions} == {("CIS", "3.2.1")}
     assert all(0 < r["coverage"] <= 1 for r in regions if r["coverage"] is not None)
+    assert all(r["without_population"] == [] for r in regions)
 
 
 def test_discrepancy_results(computed):

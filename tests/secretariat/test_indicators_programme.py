@@ -18,6 +18,10 @@ FORM = {
     "cutoff": "",
     "desired_direction": "decrease",
     "unit": "PER_1000_LIVE_BIRTHS",
+    "ratio_base_year": "",
+    "ratio_target_year": "",
+    "ratio_on_track": "0.95",
+    "ratio_acceleration": "0.6",
     "reason": "Agreed at the 2026 plenary",
 }
 
@@ -67,6 +71,10 @@ def test_saving_unchanged_values_records_nothing(client, cast, indicators):  # t
         ({"target_year": "soon"}, "target_year"),
         ({"desired_direction": "sideways"}, "desired_direction"),
         ({"unit": ""}, "unit"),
+        ({"ratio_base_year": "2031"}, "ratio_target_year"),
+        ({"ratio_on_track": "0.5"}, "ratio_acceleration"),
+        ({"ratio_acceleration": "-1"}, "ratio_acceleration"),
+        ({"ratio_on_track": "often"}, "ratio_on_track"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_stored(client, cast, indicators, values, field):  # type: ignore[no-untyped-def]
@@ -80,6 +88,20 @@ def test_bad_values_are_refused_and_nothing_is_stored(client, cast, indicators, 
     indicator.refresh_from_db()
     assert indicator.target_value == 25 and indicator.target_year == 2030
     assert not IndicatorChange.objects.exists() and not EngineRun.objects.exists()
+
+
+def test_progress_ratio_settings_are_edited_without_an_engine_run(client, cast, indicators):  # type: ignore[no-untyped-def]
+    indicator = Indicator.objects.get(code="3.2.1")
+    client.force_login(cast.users["coordinator"])
+    values = dict(FORM, target_value="25", ratio_base_year="2015", ratio_on_track="0.9")
+    response = client.post(reverse("secretariat:indicator_edit", args=[indicator.pk]), values)
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.ratio_settings()[:2] == (2015, 2030)
+    assert indicator.ratio_settings()[2].on_track_ratio == 0.9
+    change = IndicatorChange.objects.get(indicator=indicator)
+    assert change.changes == {"ratio_base_year": [None, 2015], "ratio_on_track": [0.95, 0.9]}
+    assert change.engine_run is None and not EngineRun.objects.exists()
 
 
 def test_service_refuses_fields_it_does_not_edit(cast, indicators):  # type: ignore[no-untyped-def]
