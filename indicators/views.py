@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -258,6 +259,15 @@ def sheet_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     return _render_preview(request, sheet, preview, confirm, status=200 if preview.ok else 400)
 
 
+def _area_codes_url(request: HttpRequest, country: Country) -> str:
+    """Where the secretariat maps the country's own area codes; blank for anyone else."""
+    from portal.secretariat import permissions as secretariat_permissions
+
+    if not secretariat_permissions.can_map_area_codes(request.user):
+        return ""
+    return reverse("secretariat:area_codes", args=[country.iso3])
+
+
 def _render_preview(
     request: HttpRequest,
     sheet: DataSheet,
@@ -284,6 +294,7 @@ def _render_preview(
         "outliers": [(labels[line.key], line) for line in preview.outliers],
         "problems": preview.problems,
         "problem_groups": group_problems(preview.problems),
+        "area_codes_url": _area_codes_url(request, sheet.country),
         "progress": progress,
         "progress_rows": [
             (

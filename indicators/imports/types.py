@@ -76,6 +76,13 @@ class ParseResult:
         return not self.problems
 
 
+#: the kind of an unknown area code's problem
+UNKNOWN_AREA = "unknown_area"
+#: kinds of problem shown as one line for the whole upload, listing every distinct value
+#: (unknown area codes: the secretariat maps them all at once)
+ONE_LINE_KINDS = frozenset({UNKNOWN_AREA})
+
+
 @dataclass
 class ProblemGroup:
     """One distinct problem of an upload: how many rows have it, and the first of them."""
@@ -86,6 +93,7 @@ class ProblemGroup:
     count: int = 0
     places: list[str] = field(default_factory=list)
     values: list[str] = field(default_factory=list)
+    kind: str = ""
 
     FIRST = 3
 
@@ -102,13 +110,24 @@ def group_problems(problems: list[Problem]) -> list[ProblemGroup]:
     """
     groups: dict[tuple[str, str, str], ProblemGroup] = {}
     for problem in problems:
-        key = (problem.file, problem.column, problem.kind or str(problem.reason))
+        every_file = problem.kind in ONE_LINE_KINDS
+        key = (
+            "" if every_file else problem.file,
+            problem.column,
+            problem.kind or str(problem.reason),
+        )
         group = groups.get(key)
         if group is None:
-            group = groups[key] = ProblemGroup(problem.file, problem.column, problem.reason)
+            group = groups[key] = ProblemGroup(
+                problem.file, problem.column, problem.reason, kind=problem.kind
+            )
+        elif every_file and problem.file not in group.file.split(", "):
+            group.file = f"{group.file}, {problem.file}"
         group.count += 1
         if len(group.places) < ProblemGroup.FIRST and problem.place:
             group.places.append(problem.place)
-        if len(group.values) < ProblemGroup.FIRST and problem.value not in group.values:
+        if problem.value not in group.values and (
+            every_file or len(group.values) < ProblemGroup.FIRST
+        ):
             group.values.append(problem.value)
     return list(groups.values())

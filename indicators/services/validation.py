@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from indicators.imports.types import ParsedRow, Problem
+from indicators.imports.types import UNKNOWN_AREA, ParsedRow, Problem
 from indicators.models import AreaCodeMapping, Indicator, SeriesCodeMapping, StatisticalOperation
 from indicators.models.sheets import Observation
 from indicators.units import load_synonyms, unit_key
@@ -134,7 +134,9 @@ class RowMapper:
         }
         self.codelists = codelists()
 
-    def problem(self, row: ParsedRow, column: str, value: object, reason: str) -> Problem:
+    def problem(
+        self, row: ParsedRow, column: str, value: object, reason: str, kind: str = ""
+    ) -> Problem:
         return Problem(
             file=row.file,
             row=row.row,
@@ -142,6 +144,7 @@ class RowMapper:
             value=str(value),
             reason=reason,
             where=row.where,
+            kind=kind,
         )
 
     def unit_of(self, row: ParsedRow, indicator: Indicator) -> tuple[str, bool]:
@@ -441,9 +444,11 @@ class RowMapper:
                     "area",
                     row.area,
                     _(
-                        "unknown area code for %(country)s: ask the secretariat to map it, or correct it"
+                        "unknown area codes for %(country)s: correct them, or have the "
+                        "secretariat map them to the country's areas"
                     )
                     % {"country": self.country.name},
+                    kind=UNKNOWN_AREA,
                 )
             )
         value = self.check_value(row, indicator, result)

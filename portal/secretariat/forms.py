@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 from meetings.models import Activity
-from portal.models import Organisation, User
+from portal.models import Country, Organisation, SubnationalArea, User
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
@@ -126,3 +126,18 @@ class ActivityForm(forms.Form):
     progress_notes = forms.CharField(
         label=_("Progress notes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class AreaCodeForm(forms.Form):
+    code = forms.CharField(label=_("Code in the country's files"), max_length=20)
+    area = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=SubnationalArea.objects.none(),
+        required=False,
+        empty_label=_("The whole country"),
+    )
+
+    def __init__(self, *args: Any, country: Country, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["area"]
+        field.queryset = country.areas.order_by("code")  # type: ignore[attr-defined]

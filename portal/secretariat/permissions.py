@@ -30,6 +30,10 @@ def can_edit_indicators(user: AnyUser) -> bool:
     return base.is_coordinator(user)
 
 
+def can_map_area_codes(user: AnyUser) -> bool:
+    return base.is_coordinator(user)
+
+
 def can_edit_activities(user: AnyUser) -> bool:
     from meetings import permissions as meetings_permissions
 

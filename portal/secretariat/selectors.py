@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from indicators.models import DataSheet, Indicator, Observation, ReportingRound
+from indicators.models import AreaCodeMapping, DataSheet, Indicator, Observation, ReportingRound
 from portal.models import Country, User
 from portal.secretariat.models import Invitation, RoundIndicator
 from portal.selectors import AttentionItem
@@ -188,3 +188,8 @@ def attention_items(*, user: User) -> list[AttentionItem]:
             )
         )
     return items
+
+
+def area_code_mappings(country: Country) -> QuerySet[AreaCodeMapping]:
+    """The country's own area codes and what they mean, by code."""
+    return AreaCodeMapping.objects.filter(country=country).select_related("area").order_by("code")

@@ -17,6 +17,9 @@ urlpatterns = [
     path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("areas/", views.area_countries, name="area_countries"),
+    path("areas/<str:iso3>/", views.area_codes, name="area_codes"),
+    path("areas/codes/<int:pk>/delete/", views.area_code_delete, name="area_code_delete"),
     path("programme/", views.activities, name="activities"),
     path("programme/activities/<int:pk>/", views.activity_edit, name="activity_edit"),
 ]

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator, ReportingRound
+from indicators.models import AreaCodeMapping, Indicator, ReportingRound
 from meetings.models import Activity
-from portal.models import User
+from portal.models import Country, User
 from portal.secretariat import forms, permissions, selectors, services
 from portal.secretariat.models import IndicatorChange, Invitation
 from portal.typing import AuthedRequest
@@ -400,3 +400,49 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request, "secretariat/activity_edit.html", context, status=400 if form.errors else 200
     )
+
+
+# --- area codes ----------------------------------------------------------------------------
+
+
+@secretariat_only(permissions.can_map_area_codes)
+def area_countries(request: AuthedRequest) -> HttpResponse:
+    iso3 = request.GET.get("country", "")
+    if iso3 and Country.objects.filter(iso3=iso3).exists():
+        return redirect("secretariat:area_codes", iso3=iso3)
+    countries = Country.objects.order_by("-is_member", "name_en")
+    return render(request, "secretariat/area_countries.html", {"countries": countries})
+
+
+@secretariat_only(permissions.can_map_area_codes)
+def area_codes(request: AuthedRequest, iso3: str) -> HttpResponse:
+    country = get_object_or_404(Country, iso3=iso3)
+    form = forms.AreaCodeForm(request.POST or None, country=country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping = services.area_code_add(
+                actor=request.user, country=country, address=_address(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s was mapped.") % {"code": mapping.code})
+            return redirect("secretariat:area_codes", iso3=country.iso3)
+    context = {
+        "country": country,
+        "form": form,
+        "mappings": selectors.area_code_mappings(country),
+        "areas": country.areas.count(),
+    }
+    return render(request, "secretariat/area_codes.html", context)
+
+
+@secretariat_only(permissions.can_map_area_codes)
+def area_code_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET: what would go; POST: delete it."""
+    mapping = get_object_or_404(AreaCodeMapping.objects.select_related("country", "area"), pk=pk)
+    if request.method == "POST":
+        services.area_code_delete(actor=request.user, mapping=mapping, address=_address(request))
+        messages.success(request, _("%(code)s was deleted.") % {"code": mapping.code})
+        return redirect("secretariat:area_codes", iso3=mapping.country.iso3)
+    return render(request, "secretariat/area_code_delete.html", {"mapping": mapping})

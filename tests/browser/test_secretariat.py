@@ -124,3 +124,33 @@ def test_edit_activities_from_the_programme_page(page, cast):  # type: ignore[no
     activity.refresh_from_db()
     assert activity.status == Activity.Status.ONGOING
     assert "Bishkek" in page.locator("#activities").inner_text()
+
+
+def test_coordinator_maps_a_countrys_area_codes(page, sheet_world):  # type: ignore[no-untyped-def]
+    from indicators.models import AreaCodeMapping
+    from portal.models import AuditEvent
+
+    login(page, "coord@example.org", TEST_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/secretariat/")
+    page.get_by_role("link", name="Area codes").first.click()
+    page.get_by_label("Country").select_option("KAZ")
+    page.get_by_role("button", name="Open").click()
+    page.get_by_role("heading", name="Area codes of Kazakhstan").wait_for()
+    page.get_by_label("Code in the country's files").fill("11")
+    page.get_by_label("Area").select_option(label="Akmola Region (KZAKM)")
+    page.get_by_role("button", name="Add").click()
+    page.get_by_text("11 was mapped.").wait_for()
+    page.get_by_label("Code in the country's files").fill("11")
+    page.get_by_role("button", name="Add").click()
+    page.get_by_text("11 already means an area of Kazakhstan.").wait_for()
+    screenshot(page, "secretariat-area-codes")
+    mapping = AreaCodeMapping.objects.get(code="11")
+    assert mapping.area is not None and mapping.area.code == "KZAKM"
+    page.locator("#area-codes").get_by_role("link", name="Delete").click()
+    page.locator("#what-goes").get_by_text("the code 11 of Kazakhstan").wait_for()
+    screenshot(page, "secretariat-area-code-delete")
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_text("11 was deleted.").wait_for()
+    assert not AreaCodeMapping.objects.exists()
+    assert AuditEvent.objects.filter(action__startswith="area_code.").count() == 2

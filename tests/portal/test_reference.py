@@ -76,3 +76,22 @@ def test_load_demo_is_idempotent_and_prints_logins(db, capsys):
     from portal.models import User
 
     assert User.objects.filter(email__endswith="@demo.wg.example").count() == 10
+
+
+def test_iso_subdivisions_are_areas_in_english_and_spanish(db):
+    first = reference_data_load()
+    assert first["areas"].created > 4000  # ISO 3166-2 of every country, plus the national codes
+    kaz = Country.objects.get(iso3="KAZ")
+    assert kaz.areas.filter(code="KZAKM").exists()  # the national codes stay
+    assert kaz.areas.filter(code__startswith="KZ-").count() >= 17
+    andorra = Country.objects.get(iso3="AND").areas.get(code="AD-07")
+    assert (andorra.name_en, andorra.name_es) == ("Andorra la Vella", "Andorra la Vieja")
+    # no Spanish translation in pycountry: the English name
+    zhambyl = kaz.areas.get(code="KZ-31")
+    assert zhambyl.name_es == zhambyl.name_en != ""
+    zhambyl.name_es = "cambiado"
+    zhambyl.save()
+    again = reference_data_load()["areas"]
+    assert (again.created, again.updated) == (0, 1)
+    zhambyl.refresh_from_db()
+    assert zhambyl.name_es == zhambyl.name_en

@@ -4,7 +4,7 @@ superuser) gets in; anonymous visitors are sent to log in; the others get 403.""
 import pytest
 from django.urls import reverse
 
-from indicators.models import ReportingRound
+from indicators.models import AreaCodeMapping, ReportingRound
 from meetings.models import Activity
 from portal.models import User
 from portal.secretariat.models import Invitation
@@ -36,6 +36,7 @@ def world(sheet_world):  # type: ignore[no-untyped-def]
         "indicator": Indicator.objects.get(code="3.2.1"),
         "activity": activity,
         "invitation": invitation,
+        "area_code": AreaCodeMapping.objects.create(country=sheet_world.country_b, code="7"),
     }
 
 
@@ -55,6 +56,9 @@ def _pages(world):  # type: ignore[no-untyped-def]
             reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
             reverse("secretariat:activities"),
             reverse("secretariat:activity_edit", args=[world["activity"].pk]),
+            reverse("secretariat:area_countries"),
+            reverse("secretariat:area_codes", args=["KGZ"]),
+            reverse("secretariat:area_code_delete", args=[world["area_code"].pk]),
         ],
         "POST": [
             (
@@ -99,6 +103,8 @@ def _pages(world):  # type: ignore[no-untyped-def]
                 reverse("secretariat:activity_edit", args=[world["activity"].pk]),
                 {"status": "done", "progress_notes": "Finished."},
             ),
+            (reverse("secretariat:area_codes", args=["KGZ"]), {"code": "12", "area": ""}),
+            (reverse("secretariat:area_code_delete", args=[world["area_code"].pk]), {}),
         ],
     }
 
@@ -129,6 +135,8 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert Invitation.objects.filter(email="someone@example.org").exists() is changed
     deadline = ReportingRound.objects.get(code="2026").closes_on
     assert (deadline.isoformat() == "2026-12-20") is changed
+    codes = set(AreaCodeMapping.objects.values_list("code", flat=True))
+    assert codes == ({"12"} if changed else {"7"})
 
 
 def test_anonymous_is_sent_to_log_in(client, world):  # type: ignore[no-untyped-def]

@@ -68,6 +68,7 @@ class World:
     biennium: object
     run: object
     handle_b: str
+    area_code_b: object  # "7" in KGZ's files
 
 
 def _set_passwords(users) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +158,9 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
         country=cast.country_b, indicator=indicator, kind="discrepant", fingerprint="f" * 40
     )
     run = EngineRun.objects.create(trigger=EngineRun.Trigger.MANUAL, started_by=coord)
+    from indicators.models import AreaCodeMapping
+
+    area_code_b = AreaCodeMapping.objects.create(country=cast.country_b, code="7")
     return World(
         cast=cast,
         board=board,
@@ -177,4 +181,5 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
         biennium=biennium,
         run=run,
         handle_b=handle_b,
+        area_code_b=area_code_b,
     )
