@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from indicators import permissions
 from indicators.display import disaggregation
 from indicators.models import DataSheet, Indicator, Observation, ReportingRound
+from portal.display import exact
 from portal.models import Agency, Country, SubnationalArea, User
 from portal.selectors import AttentionItem
 
@@ -223,7 +224,8 @@ def value_history(*, user: User, observation: Observation) -> list[HistoryEntry]
                 "deleted" if deleted else "edited",
                 event.comment
                 if deleted
-                else f"{_dec(event.details.get('old_value'))} → {_dec(event.details.get('new_value'))}",
+                else f"{exact(_dec(event.details.get('old_value')))} → "
+                f"{exact(_dec(event.details.get('new_value')))}",
                 _dec(event.details.get("old_value")),
             )
         )
