@@ -42,7 +42,7 @@ def test_one_row_file_merges_and_replacing_lists_and_confirms_removals(page, dra
     _upload(page, one, "Replace: the indicators you send are replaced")
     removals = page.locator(".removals")
     assert "3 values will be removed" in removals.inner_text()
-    assert "3.2.1 · KZAKM · 2020" in removals.inner_text()
+    assert "3.2.1 · Akmola Region · 2020" in removals.inner_text()
     screenshot(page, "datasheet-replace-removals")
     before = db_snapshot()
     page.get_by_role("button", name="Store these values in the draft").click()
