@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,14 +26,13 @@ from indicators.engine.assess import ASSESS_COLUMNS
 from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
 from indicators.models import (
     DiscrepancyCase,
-    DiscrepancyResult,
     EngineRun,
     Indicator,
-    SeriesResult,
-    StatisticalOperation,
 )
 from indicators.models.results import Category, DiscrepancyStatus
 from indicators.reports import charts, exports, selectors, services
+from indicators.reports.selectors import pages
+from indicators.reports.selectors.pages import DISCREPANCY_SORTS
 from portal import display
 from portal import permissions as base
 from portal.models import Country
@@ -57,12 +55,6 @@ def _export(request: HttpRequest, table: exports.Table) -> HttpResponse | None:
     if fmt in ("csv", "xlsx"):
         return exports.response(table, fmt)
     return None
-
-
-def _latest_runs() -> dict[str, Any]:
-    runs = list(EngineRun.objects.select_related("started_by")[:1])
-    succeeded = EngineRun.objects.filter(status=EngineRun.Status.SUCCEEDED).first()
-    return {"last_run": runs[0] if runs else None, "last_success": succeeded}
 
 
 def _t_star_text(row: dict[str, Any] | None) -> str:
@@ -215,8 +207,7 @@ def _progress_table(context: dict[str, Any]) -> exports.Table:
 
 
 def _runs_of(context: dict[str, Any]) -> list[EngineRun]:
-    ids = {row["run_id"] for row in context.get("results", {}).values()}
-    return list(EngineRun.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+    return pages.runs_by_pk({row["run_id"] for row in context.get("results", {}).values()})
 
 
 @login_required
@@ -231,7 +222,7 @@ def progress(request: AuthedRequest) -> HttpResponse:
     )
     context["footer"] = _footer(context["indicators"], context["sources"], context["aggregates"])
     context["can_run"] = base.can_run_engine(request.user)
-    context.update(_latest_runs())
+    context.update(pages.latest_runs())
     return render(request, "indicators/reports/progress.html", context)
 
 
@@ -277,14 +268,6 @@ def _chart(
 # --- country profile ------------------------------------------------------------------
 
 
-def _country_series(country: Country) -> list[dict[str, Any]]:
-    return list(
-        SeriesResult.objects.filter(is_current=True, country=country)
-        .order_by("indicator__code", "series", "source")
-        .values(*selectors.SERIES_FIELDS)
-    )
-
-
 # The country profile export: the engine's series result columns, then where each came from.
 PROFILE_EXPORT = [*ASSESS_COLUMNS, "sheet_id", "sheet_version", "release_id", "agency"]
 
@@ -293,15 +276,10 @@ PROFILE_EXPORT = [*ASSESS_COLUMNS, "sheet_id", "sheet_version", "release_id", "a
 def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
     _member_required(request)
     country = get_object_or_404(Country, iso3=iso3.upper())
-    series = _country_series(country)
-    indicators = {
-        i.pk: i for i in Indicator.objects.filter(pk__in={r["indicator_id"] for r in series})
-    }
-    discrepancies = {
-        (d.indicator_id, d.series): d
-        for d in DiscrepancyResult.objects.filter(is_current=True, country=country)
-    }
-    cases = {(c.indicator_id, c.series): c for c in DiscrepancyCase.objects.filter(country=country)}
+    series = pages.country_series(country)
+    indicators = pages.indicators_by_pk({r["indicator_id"] for r in series})
+    discrepancies = pages.country_discrepancies(country)
+    cases = pages.country_cases(country)
     headline = [r for r in series if r["is_headline"]]
     points = selectors.chart_points(headline)
     blocks = []
@@ -337,7 +315,7 @@ def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
             f"profile-{country.iso3}",
             str(_("Country profile of %(country)s") % {"country": country.name}),
             PROFILE_EXPORT,
-            runs=list(EngineRun.objects.filter(pk__in={r["run_id"] for r in series})),
+            runs=pages.runs_named({r["run_id"] for r in series}),
         )
         codes = {pk: i.code for pk, i in indicators.items()}
         for r in series:
@@ -350,7 +328,7 @@ def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
             }
             table.rows.append([cells[column] for column in PROFILE_EXPORT])
         return exports.response(table, request.GET["export"])
-    operations = StatisticalOperation.objects.filter(country=country).prefetch_related("indicators")
+    operations = pages.country_operations(country)
     context = {
         "country": country,
         "blocks": blocks,
@@ -358,7 +336,7 @@ def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
         "categories": [(c, charts.category_mark(c, with_text=True)) for c in Category.values],
         "now": timezone.now(),
     }
-    context.update(_latest_runs())
+    context.update(pages.latest_runs())
     return render(request, "indicators/reports/country.html", context)
 
 
@@ -402,13 +380,8 @@ def indicator_detail(request: AuthedRequest, code: str) -> HttpResponse:
     countries = selectors.report_countries(None)
     results = selectors.headline_results(indicator_ids=[indicator.pk])
     with_results = {key[0] for key in results}
-    extra = [c for c in Country.objects.filter(pk__in=with_results - {c.pk for c in countries})]
-    countries = countries + extra
-    statuses = dict(
-        DiscrepancyResult.objects.filter(
-            is_current=True, indicator=indicator, series=""
-        ).values_list("country_id", "status")
-    )
+    countries = countries + pages.countries_by_pk(with_results - {c.pk for c in countries})
+    statuses = pages.total_statuses(indicator)
     points = selectors.chart_points(results.values())
     rows = []
     for country in countries:
@@ -488,44 +461,6 @@ def _sort_links(current: str, keys: list[str]) -> dict[str, dict[str, str]]:
 
 # --- discrepancies --------------------------------------------------------------------
 
-DISCREPANCY_SORTS = {
-    "country": ("country__name_en", "indicator__code", "series"),
-    "indicator": ("indicator__code", "country__name_en", "series"),
-    "status": ("status", "country__name_en", "indicator__code"),
-    "diff": ("max_abs_rel_diff", "country__name_en"),
-}
-
-
-def _side_by_side(rows: list[DiscrepancyResult]) -> dict[int, list[tuple[int, Any, Any]]]:
-    """Per discrepancy row: (year, national, international) for every year of either source."""
-    if not rows:
-        return {}
-    series = SeriesResult.objects.filter(
-        is_current=True,
-        country_id__in={r.country_id for r in rows},
-        indicator_id__in={r.indicator_id for r in rows},
-    ).values(*selectors.SERIES_FIELDS)
-    points = selectors.chart_points(series)
-    out = {}
-    for row in rows:
-        national = dict(
-            (y, v)
-            for y, v, _n in points.get(
-                (row.country_id, row.indicator_id, "national", row.series), []
-            )
-        )
-        international = dict(
-            (y, v)
-            for y, v, _n in points.get(
-                (row.country_id, row.indicator_id, "international", row.series), []
-            )
-        )
-        out[row.pk] = [
-            (year, national.get(year), international.get(year))
-            for year in sorted(national.keys() | international.keys())
-        ]
-    return out
-
 
 @login_required
 def discrepancy_report(request: AuthedRequest) -> HttpResponse:
@@ -534,56 +469,10 @@ def discrepancy_report(request: AuthedRequest) -> HttpResponse:
     region = next((r for r in regions if r.code == request.GET.get("region")), None)
     countries = selectors.report_countries(region)
     country = next((c for c in countries if c.iso3 == request.GET.get("country")), None)
-    rows_qs = DiscrepancyResult.objects.filter(
-        is_current=True, country__in=[country] if country else countries
-    ).select_related("country", "indicator")
     status = request.GET.get("status", "")
-    if status in DiscrepancyStatus.values:
-        rows_qs = rows_qs.filter(status=status)
     sort = request.GET.get("sort", "country")
-    order = DISCREPANCY_SORTS.get(sort.lstrip("-"), DISCREPANCY_SORTS["country"])
-    if sort.startswith("-"):
-        order = tuple(f"-{f}" for f in order)
-    rows = list(rows_qs.order_by(*order))
-    counts: dict[int, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(DiscrepancyStatus.values, 0)
-    )
-    flags: dict[int, dict[str, int]] = defaultdict(
-        lambda: {"latest": 0, "estimated": 0, "classification": 0}
-    )
-    summary = (
-        DiscrepancyResult.objects.filter(is_current=True, country__in=countries)
-        .values("country_id", "status")
-        .annotate(
-            n=Count("pk"),
-            latest=Count("pk", filter=Q(latest_year_differs=True)),
-            estimated=Count("pk", filter=Q(international_estimated=True)),
-            classification=Count("pk", filter=Q(classification_differs=True)),
-        )
-    )
-    for item in summary:
-        counts[item["country_id"]][item["status"]] = item["n"]
-        for flag in ("latest", "estimated", "classification"):
-            flags[item["country_id"]][flag] += item[flag]
-    total = dict.fromkeys(DiscrepancyStatus.values, 0)
-    summary_rows = []
-    for c in countries:
-        if c.pk not in counts:
-            continue
-        for key, n in counts[c.pk].items():
-            total[key] += n
-        summary_rows.append(
-            {
-                "country": c,
-                "counts": [counts[c.pk][s] for s in DiscrepancyStatus.values],
-                "flags": flags[c.pk],
-            }
-        )
-    cases = dict(
-        DiscrepancyCase.objects.filter(country__in=countries)
-        .values_list("country_id")
-        .annotate(n=Count("pk", filter=Q(status="open")))
-    )
+    rows = pages.discrepancy_rows(countries, country, status, sort)
+    summary_rows, total = pages.discrepancy_summary(countries)
     table = exports.Table(
         "discrepancies",
         str(_("Discrepancies between national and international figures")),
@@ -607,7 +496,7 @@ def discrepancy_report(request: AuthedRequest) -> HttpResponse:
             ]
             for r in rows
         ],
-        runs=list(EngineRun.objects.filter(pk__in={r.run_id for r in rows})),
+        runs=pages.runs_named({r.run_id for r in rows}),
     )
     exported = _export(request, table)
     if exported:
@@ -621,9 +510,9 @@ def discrepancy_report(request: AuthedRequest) -> HttpResponse:
         "statuses": DiscrepancyStatus.choices,
         "rows": rows,
         "summary_rows": summary_rows,
-        "total": [total[s] for s in DiscrepancyStatus.values],
-        "open_cases": cases,
-        "values": _side_by_side(rows) if country else {},
+        "total": total,
+        "open_cases": pages.open_cases(countries),
+        "values": pages.side_by_side(rows) if country else {},
         "sort": sort,
         "sort_links": _sort_links(sort, list(DISCREPANCY_SORTS)),
     }
@@ -637,13 +526,7 @@ def discrepancy_report(request: AuthedRequest) -> HttpResponse:
 def case_list(request: AuthedRequest) -> HttpResponse:
     _member_required(request)
     status = request.GET.get("status", "open")
-    cases = DiscrepancyCase.objects.select_related("country", "indicator", "agency").order_by(
-        "country__name_en", "opened_at"
-    )
-    if status in DiscrepancyCase.Status.values:
-        cases = cases.filter(status=status)
-    now = timezone.now()
-    rows: list[dict[str, Any]] = [{"case": c, "age": (now - c.opened_at).days} for c in cases]
+    rows = pages.case_rows(status)
     table = exports.Table(
         "cases",
         str(_("Discrepancy cases")),
@@ -717,16 +600,14 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The case was updated."))
         return redirect("indicators:reports:case_detail", pk=case.pk)
-    result = DiscrepancyResult.objects.filter(
-        is_current=True, country=case.country, indicator=case.indicator, series=case.series
-    ).first()
+    result = pages.case_result(case)
     return render(
         request,
         "indicators/reports/case.html",
         {
             "case": case,
             "result": result,
-            "values": _side_by_side([result]).get(result.pk, []) if result else [],
+            "values": pages.side_by_side([result]).get(result.pk, []) if result else [],
             "comments": case.comments.select_related("author"),
             "can_answer": can_answer,
             "statuses": DiscrepancyCase.Status.choices,
@@ -741,7 +622,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def run_list(request: AuthedRequest) -> HttpResponse:
     _member_required(request)
-    runs = EngineRun.objects.select_related("started_by")[:50]
+    runs = pages.recent_runs()
     return render(
         request,
         "indicators/reports/runs.html",
