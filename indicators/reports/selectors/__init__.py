@@ -10,6 +10,8 @@ What feeds the engine (docs/performance.md and docs/methodology.md, *Reports*):
   the agency with the first code;
 - countries: every country with its ``cis`` flag and its region memberships, plus the
   pseudo-region ``GROUP_CODE`` holding every member country of the working group.
+
+The summaries and lookups of the report pages are in ``selectors.pages``.
 """
 
 from __future__ import annotations
