@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field, Max, Q
+from django.db.models import F, Field, Max
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import get_valid_filename
@@ -502,10 +502,12 @@ def _other_country_problem(
     named = declared_countries(data, result.format) + [
         ("REF_AREA", area) for area in sorted({row.area for row in result.rows}) if area
     ]
+    own_areas = {code.casefold() for code in own_areas}
+    countries = _countries_by_name()  # one query, not one per area of the file
     for where, what in named:
-        if what in own_areas:
+        if what.strip().casefold() in own_areas:
             continue
-        found = country_named(what)
+        found = country_named(what, countries)
         if found is not None and found.pk != country.pk:
             return Problem(
                 name,
@@ -521,20 +523,32 @@ def _other_country_problem(
     return None
 
 
-def country_named(text: str) -> Country | None:
-    """The country a file names by ISO 3166 alpha-3 or alpha-2 code, M49 code, or name."""
+def _countries_by_name() -> dict[str, Country]:
+    """Every country by ISO 3166 alpha-3 and alpha-2 code, M49 code (with and without leading
+    zeros) and English and Spanish name, without case."""
+    found: dict[str, Country] = {}
+    for country in Country.objects.all():
+        for key in (
+            country.name_en,
+            country.name_es,
+            country.m49,
+            country.m49.lstrip("0"),
+            country.iso2,
+            country.iso3,
+        ):
+            if key:
+                found[key.casefold()] = country
+    return found
+
+
+def country_named(text: str, countries: dict[str, Country] | None = None) -> Country | None:
+    """The country a file names by ISO 3166 alpha-3 or alpha-2 code, M49 code, or name;
+    `countries` is `_countries_by_name()` when the caller looks up many names."""
     text = text.strip()
     if not text or len(text) > 100 or "\x00" in text:  # no country is named so
         return None
-    query = (
-        Q(iso3__iexact=text)
-        | Q(iso2__iexact=text)
-        | Q(name_en__iexact=text)
-        | Q(name_es__iexact=text)
-    )
-    if text.isdigit() and len(text) <= 3:
-        query |= Q(m49=text.zfill(3))
-    return Country.objects.filter(query).first()
+    lookup = countries if countries is not None else _countries_by_name()
+    return lookup.get(text.casefold())
 
 
 def datasheet_import_apply(
