@@ -210,9 +210,25 @@ class SortedSeries:
         return np.where(valid, array[index], np.nan)
 
 
+def order_by(ids: IntArray, year: IntArray) -> IntArray:
+    """The order of rows by (id, year), ties kept in row order: ``np.lexsort((year, ids))``.
+
+    One stable argsort of the single key id x (year range) + year is the same order and
+    several times faster than sorting on two keys; keys too large for int64 use lexsort.
+    """
+    if len(year) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(year.min()), int(year.max())
+    span = high - low + 1
+    if int(ids.max()) + 1 > (2**62) // span:
+        return np.asarray(np.lexsort((year, ids)), dtype=np.int64)
+    key = ids.astype(np.int64) * span + (year.astype(np.int64) - low)
+    return np.asarray(np.argsort(key, kind="stable"), dtype=np.int64)
+
+
 def sort_series(ids: IntArray, year: IntArray, value: FloatArray, n_series: int) -> SortedSeries:
     """Sorts kept rows once by (series id, year) and records each series' slice."""
-    order = np.lexsort((year, ids))
+    order = order_by(ids, year)
     count = np.bincount(ids, minlength=n_series).astype(np.int64)
     start = np.cumsum(count) - count
     return SortedSeries(

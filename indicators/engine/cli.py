@@ -24,6 +24,7 @@ import pandas as pd
 
 from indicators.engine.aggregate import aggregate_inputs
 from indicators.engine.assess import assess_inputs
+from indicators.engine.csvfile import write_csv
 from indicators.engine.discrepancies import discrepancies_inputs, discrepancy_summary
 from indicators.engine.schema import EngineInputError, Inputs, prepare_inputs
 
@@ -83,15 +84,6 @@ def read_table(path: str, fast_dtypes: dict[str, str] | None = None) -> pd.DataF
         ) from exc
 
 
-def to_csv_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Writes booleans as true/false (the rest is left to pandas' full-precision writer)."""
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_bool_dtype(out[column].dtype):
-            out[column] = out[column].map({True: "true", False: "false"})
-    return out
-
-
 def write_all(outputs: Sequence[tuple[str, pd.DataFrame]]) -> None:
     """Writes every output to a temporary file next to it, then renames them all."""
     written: list[tuple[str, str]] = []
@@ -101,7 +93,7 @@ def write_all(outputs: Sequence[tuple[str, pd.DataFrame]]) -> None:
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".engine-", suffix=".tmp")
             os.close(handle)
             written.append((temporary, path))
-            to_csv_text(frame).to_csv(temporary, index=False, lineterminator="\n")
+            write_csv(frame, temporary)
         for temporary, path in written:
             os.replace(temporary, path)
     finally:

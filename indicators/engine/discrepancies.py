@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from indicators.engine.assess import assess_inputs, series_ids
+from indicators.engine.assess import assess_inputs, order_by, series_ids
 from indicators.engine.schema import Inputs, prepare_inputs
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,7 +58,8 @@ def _common_years(
     size: int,
 ) -> pd.DataFrame:
     """Counts common and discrepant years and the largest |rel_diff| of every pair."""
-    order = np.lexsort((international, year, pair))
+    # np.lexsort((international, year, pair)), as one key (national before international)
+    order = order_by(pair, year.astype(np.int64) * 2 + international.astype(np.int64))
     p, y, v = pair[order], year[order], value[order]
     both = np.flatnonzero((p[:-1] == p[1:]) & (y[:-1] == y[1:]))
     national, other = v[both], v[both + 1]

@@ -180,8 +180,38 @@ def check_observations(
     return clean, collector.problems
 
 
+def _no_duplicates(clean: pd.DataFrame, valid_year: BoolArray) -> bool:
+    """Whether no two rows with a valid year share series and year (a sort of one int key).
+
+    The key numbers every (series, year) from the category codes and the year; when it
+    would not fit in 63 bits the answer is False and the caller looks row by row. Only
+    the answer "no duplicates" is taken from here; the problems themselves are always
+    found by ``_duplicates`` as before.
+    """
+    year = clean["year"].to_numpy(np.int64)[valid_year]
+    if len(year) < 2:
+        return True
+    low, high = int(year.min()), int(year.max())
+    key = year - low
+    size = high - low + 1
+    for column in OBSERVATION_KEYS:
+        categories = len(clean[column].cat.categories)
+        size *= max(categories, 1)
+        if size >= 2**62:
+            return False
+        codes = clean[column].cat.codes.to_numpy(np.int64)[valid_year]
+        key = key + codes * (size // max(categories, 1))
+    if size <= 4 * len(key) + 1024:
+        # few possible keys: count them instead of sorting
+        return int(np.bincount(key, minlength=size).max()) <= 1
+    key.sort()
+    return not bool((key[1:] == key[:-1]).any())
+
+
 def _duplicates(clean: pd.DataFrame, valid_year: BoolArray, collector: _Collector) -> None:
     keys = [*OBSERVATION_KEYS, "year"]
+    if _no_duplicates(clean, valid_year):
+        return
     dup = np.asarray(clean.duplicated(subset=keys, keep=False), dtype=bool) & valid_year
     if not dup.any():
         return
