@@ -8,14 +8,17 @@ t0 so that the sums stay small and exact.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from indicators.engine.assess import Points, Rules, classify
+from indicators.engine.assess import Points, Rules, classify, order_by
 from indicators.engine.schema import Inputs, prepare_inputs
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 GROUP = ["region", "indicator", "source"]
 MEMBER = [*GROUP, "country"]
@@ -35,21 +38,97 @@ AGGREGATE_COLUMNS = [
 ]
 
 
-def _member_rows(inputs: Inputs, latest_year: int | None) -> pd.DataFrame:
-    """Total-series rows with a value of region members, in [baseline_year, t1]."""
+def _text_codes(column: pd.Series) -> tuple[IntArray, npt.NDArray[np.object_]]:
+    """Codes of a categorical numbered in text order (as sorting the text would), and the texts."""
+    categories = np.asarray(column.cat.categories, dtype=object)
+    codes = column.cat.codes.to_numpy(np.int64)
+    order = np.argsort(categories, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], categories[order]
+
+
+@dataclasses.dataclass
+class MemberRows:
+    """Total-series rows with a value of region members, in [baseline_year, t1].
+
+    One row per (membership, observation), sorted by member and year; a member is a
+    (region, indicator, source, country) numbered in the text order of those keys, so
+    that the rows are in the order sorting the texts gives (the sums below add them up
+    in that order). ``keys`` holds the four texts of each member number.
+    """
+
+    member: IntArray
+    year: IntArray
+    value: FloatArray
+    year0: IntArray
+    year1: IntArray
+    keys: list[npt.NDArray[np.object_]]
+
+
+def _memberships(
+    inputs: Inputs, countries: npt.NDArray[np.object_]
+) -> tuple[IntArray, IntArray, npt.NDArray[np.object_]]:
+    """Memberships sorted by country code: country code, region code, and the region texts."""
+    regions = inputs.regions
+    country = pd.Index(countries).get_indexer(pd.Index(regions["country"].astype(str)))
+    names = np.asarray(sorted(set(regions["region"].astype(str))), dtype=object)
+    region = pd.Index(names).get_indexer(pd.Index(regions["region"].astype(str)))
+    known = country >= 0  # a member without observations has no rows
+    order = np.argsort(country[known], kind="stable")
+    return country[known][order], region[known][order], names
+
+
+def _member_rows(inputs: Inputs, latest_year: int | None) -> MemberRows:
+    """The rows aggregated (docs/engine.md, aggregate, D13), numbered by member."""
     obs = inputs.observations
-    keep = (obs["series"] == "").to_numpy() & ~np.isnan(obs["value"].to_numpy(np.float64))
-    rows = obs.loc[keep, ["country", "indicator", "source", "year", "value"]]
-    rows = rows.astype({"country": str, "indicator": str, "source": str})
-    rows = rows.merge(inputs.regions, on="country", how="inner")
-    rows["year0"] = inputs.indicators["baseline_year"].reindex(rows["indicator"]).to_numpy()
-    rows = rows[rows["year"] >= rows["year0"]]
+    value = obs["value"].to_numpy(np.float64)
+    rows = np.flatnonzero((obs["series"] == "").to_numpy() & ~np.isnan(value))
+    country, countries = _text_codes(obs["country"])
+    indicator, indicators = _text_codes(obs["indicator"])
+    source, sources = _text_codes(obs["source"])
+    member_country, member_region, regions = _memberships(inputs, countries)
+    # every row once per region of its country
+    per_country = np.bincount(member_country, minlength=len(countries))
+    first = np.cumsum(per_country) - per_country
+    times = per_country[country[rows]]
+    within = np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
+    region = member_region[np.repeat(first[country[rows]], times) + within]
+    rows = np.repeat(rows, times)
+    baseline = inputs.indicators["baseline_year"].reindex(indicators).to_numpy(np.int64)
+    year = obs["year"].to_numpy(np.int64)[rows]
+    year0 = baseline[indicator[rows]]
+    inside = year >= year0
+    if latest_year is not None:
+        inside &= year <= latest_year
+    rows, region, year, year0 = rows[inside], region[inside], year[inside], year0[inside]
+    group = (region * len(indicators) + indicator[rows]) * len(sources) + source[rows]
     if latest_year is None:
-        rows["year1"] = rows.groupby(GROUP)["year"].transform("max")
+        year1 = pd.Series(year).groupby(group).transform("max").to_numpy(np.int64)
     else:
-        rows["year1"] = latest_year
-        rows = rows[rows["year"] <= latest_year]
-    return rows.reset_index(drop=True)
+        year1 = np.full(len(year), latest_year, dtype=np.int64)
+    member = group * len(countries) + country[rows]
+    order = order_by(member, year)
+    return MemberRows(
+        member=member[order],
+        year=year[order],
+        value=value[rows][order],
+        year0=year0[order],
+        year1=year1[order],
+        keys=[regions, indicators, sources, countries],
+    )
+
+
+def _member_keys(
+    member: IntArray, keys: list[npt.NDArray[np.object_]]
+) -> list[npt.NDArray[np.object_]]:
+    """The texts of (region, indicator, source, country) of each member number."""
+    columns = {}
+    rest = member
+    for name, texts in zip(reversed(MEMBER), reversed(keys), strict=True):
+        columns[name] = texts[rest % len(texts)]
+        rest = rest // len(texts)
+    return [columns[name] for name in MEMBER]
 
 
 def _ols_at(
@@ -61,37 +140,52 @@ def _ols_at(
     return intercept + slope * t
 
 
-def _member_fits(rows: pd.DataFrame) -> pd.DataFrame:
+SUMS = ("st", "sy", "stt", "sty", "sly", "stly")
+
+
+def _group_sums(rows: MemberRows, starts: IntArray) -> pd.DataFrame:
+    """Sums of t, y, t^2, t*y, log y and t*log y over each member's rows (t = year - t0).
+
+    pandas' group sum (compensated, NaN skipped) adds each member's rows in year order;
+    the six columns are one float block so that no frame of separate columns is copied.
+    """
+    block = np.empty((len(rows.value), len(SUMS)), dtype=np.float64)
+    t = (rows.year - rows.year0).astype(np.float64)
+    y = rows.value
+    with np.errstate(all="ignore"):
+        log_y = np.log(np.where(y > 0, y, np.nan))
+    block[:, 0] = t
+    block[:, 1] = y
+    np.multiply(t, t, out=block[:, 2])
+    np.multiply(t, y, out=block[:, 3])
+    block[:, 4] = log_y
+    np.multiply(t, log_y, out=block[:, 5])
+    labels = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(y))))
+    return pd.DataFrame(block, columns=list(SUMS), copy=False).groupby(labels, sort=False).sum()
+
+
+def _at(rows: MemberRows, year: IntArray, starts: IntArray) -> FloatArray:
+    """Each member's observed value at ``year`` (its rows have one per year), else NaN."""
+    observed = np.where(rows.year == year, rows.value, np.nan)
+    return np.asarray(np.fmax.reduceat(observed, starts), dtype=np.float64)
+
+
+def _member_fits(rows: MemberRows) -> pd.DataFrame:
     """Each member's values at t0 and t1: observed, else imputed (rule 1)."""
-    rows = rows.sort_values([*MEMBER, "year"])
-    t = (rows["year"] - rows["year0"]).astype(np.float64)
-    y = rows["value"]
-    log_y = np.log(y.where(y > 0))
-    work = rows.assign(
-        t=t,
-        tt=t * t,
-        ty=t * y,
-        ly=log_y,
-        tly=t * log_y,
-        at0=y.where(rows["year"] == rows["year0"]),
-        at1=y.where(rows["year"] == rows["year1"]),
+    starts = np.flatnonzero(np.diff(rows.member, prepend=-1) != 0)
+    ends = np.append(starts[1:], len(rows.member)) - 1
+    members = _group_sums(rows, starts)
+    members.index = pd.MultiIndex.from_arrays(
+        _member_keys(rows.member[starts], rows.keys), names=MEMBER
     )
-    members = work.groupby(MEMBER, sort=False).agg(
-        n=("value", "size"),
-        st=("t", "sum"),
-        sy=("value", "sum"),
-        stt=("tt", "sum"),
-        sty=("ty", "sum"),
-        sly=("ly", "sum"),
-        stly=("tly", "sum"),
-        y_min=("value", "min"),
-        y_first=("value", "first"),
-        y_latest=("value", "last"),
-        at0=("at0", "max"),
-        at1=("at1", "max"),
-        year0=("year0", "first"),
-        year1=("year1", "first"),
-    )
+    members.insert(0, "n", (ends - starts + 1).astype(np.int64))
+    members["y_min"] = np.minimum.reduceat(rows.value, starts)
+    members["y_first"] = rows.value[starts]
+    members["y_latest"] = rows.value[ends]
+    members["at0"] = _at(rows, rows.year0, starts)
+    members["at1"] = _at(rows, rows.year1, starts)
+    members["year0"] = rows.year0[starts]
+    members["year1"] = rows.year1[starts]
     log_linear = (members["y_latest"] < members["y_first"]) & (members["y_min"] > 0)
     n = members["n"]
     for point, t_point in (("0", 0 * n), ("1", members["year1"] - members["year0"])):
@@ -156,7 +250,7 @@ def aggregate_inputs(inputs: Inputs, latest_year: int | None = None) -> pd.DataF
         else pd.DataFrame({"country": [], "indicator": [], "year": [], "population": []})
     )
     rows = _member_rows(inputs, latest_year)
-    if rows.empty:
+    if len(rows.member) == 0:
         return pd.DataFrame({c: [] for c in AGGREGATE_COLUMNS})
     members = _member_fits(rows)
     members["w0"] = _weights(members, "year0", population)
