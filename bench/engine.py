@@ -12,7 +12,8 @@ row for 10 of the indicators; 5 % of the rows missing). Then times, each in a fr
 indicators.engine assess``, (3) ``... discrepancies`` and (4) ``... aggregate``
 (reading, validating, computing and writing). Prints wall time, peak resident memory
 (``ru_maxrss`` of that child, via ``os.wait4``) and each command's ratio to the
-read+sort time of the same round, against its goal. With ``--repeat`` the rounds are
+read+sort time of the same round, against its goal (the ratio of CPU time, user +
+system, is printed beside it: on a shared machine it varies less than wall time). With ``--repeat`` the rounds are
 repeated and the best round of each command is reported with its own round's ratio.
 
 With ``--reference GIT_REF`` the engine of that commit (``git archive``) is timed
@@ -127,15 +128,15 @@ def generate(directory: Path, rows: int) -> None:
     _groups(directory, countries, rng)
 
 
-def measure(command: list[str], cwd: Path = REPO_ROOT) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+def measure(command: list[str], cwd: Path = REPO_ROOT) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one child process."""
     began = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - began
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def engine_runs(directory: Path, out: Path) -> dict[str, list[str]]:
@@ -232,24 +233,35 @@ def compare_real_data(reference_root: Path, tmp: Path) -> list[str]:
     return same_outputs(outputs["new"], outputs["old"])
 
 
-Timings = dict[str, tuple[float, float, float]]
+# name -> wall seconds, peak MB, CPU seconds, wall ratio, CPU ratio (to read+sort)
+Timings = dict[str, tuple[float, float, float, float, float]]
+
+
+def _line(name: str, figures: tuple[float, float, float, float, float]) -> str:
+    wall, peak, cpu, ratio, cpu_ratio = figures
+    return (
+        f"  {name + ':':30} {wall:6.2f} s  peak {peak:5.0f} MB  cpu {cpu:6.2f} s  "
+        f"ratio {ratio:.2f} (cpu {cpu_ratio:.2f})"
+    )
 
 
 def run_round(
     number: int, data: Path, engines: dict[str, Path], outputs: dict[str, Path]
 ) -> Timings:
     """One round: pandas read+sort, then every command of every engine; prints the figures."""
-    base_t, base_m = measure([sys.executable, "-c", READ_AND_SORT, str(data / "observations.csv")])
-    timings = {"read+sort (pandas)": (base_t, base_m, 1.0)}
+    base_t, base_m, base_c = measure(
+        [sys.executable, "-c", READ_AND_SORT, str(data / "observations.csv")]
+    )
+    timings = {"read+sort (pandas)": (base_t, base_m, base_c, 1.0, 1.0)}
     for label, root in engines.items():
         out = outputs[label]
         out.mkdir(exist_ok=True)
         for command, argv in engine_runs(data, out).items():
-            t, m = measure([sys.executable, "-m", "indicators.engine", *argv], cwd=root)
-            timings[command + label] = (t, m, t / base_t)
+            t, m, c = measure([sys.executable, "-m", "indicators.engine", *argv], cwd=root)
+            timings[command + label] = (t, m, c, t / base_t, c / base_c)
     print(f"round {number + 1}: load average {os.getloadavg()[0]:.1f}")
-    for name, (t, m, ratio) in timings.items():
-        print(f"  {name + ':':32} {t:6.2f} s  peak {m:6.0f} MB  ratio {ratio:.2f}")
+    for name, figures in timings.items():
+        print(_line(name, figures))
     return timings
 
 
@@ -257,12 +269,12 @@ def report(rounds: list[Timings]) -> None:
     """The best round of each run, with its own round's ratio, against the goal."""
     print(f"best of {len(rounds)} round(s) (ratio to read+sort of the same round):")
     for name in rounds[0]:
-        t, m, ratio = min((r[name] for r in rounds), key=lambda v: v[0])
+        figures = min((r[name] for r in rounds), key=lambda v: v[0])
         goal = GOALS.get(name.split(" ")[0])
         verdict = ""
         if goal is not None:
-            verdict = f"  goal <= {goal}: {'met' if ratio <= goal else 'NOT met'}"
-        print(f"  {name + ':':32} {t:6.2f} s  peak {m:6.0f} MB  ratio {ratio:.2f}{verdict}")
+            verdict = f"  goal <= {goal}: {'met' if figures[3] <= goal else 'NOT met'}"
+        print(_line(name, figures) + verdict)
 
 
 def main() -> None:
