@@ -49,21 +49,24 @@ def _text_codes(column: pd.Series) -> tuple[IntArray, npt.NDArray[np.object_]]:
 
 
 @dataclasses.dataclass
-class MemberRows:
+class SeriesRows:
     """Total-series rows with a value of region members, in [baseline_year, t1].
 
-    One row per (membership, observation), sorted by member and year; a member is a
-    (region, indicator, source, country) numbered in the text order of those keys, so
-    that the rows are in the order sorting the texts gives (the sums below add them up
-    in that order). ``keys`` holds the four texts of each member number.
+    Sorted by series (country, indicator, source) and year. Which rows count does not
+    depend on the region: t1 is either ``--latest-year`` (later rows are dropped for
+    every region) or the latest year of the region's members, which no member's row
+    passes. So each series is summed once, over its rows in year order, and only t1
+    and the value observed at t1 differ from one region to another.
     """
 
-    member: IntArray
+    series: IntArray  # per row: series number (country, indicator, source)
     year: IntArray
     value: FloatArray
     year0: IntArray
-    year1: IntArray
-    keys: list[npt.NDArray[np.object_]]
+    sizes: tuple[int, int, int]  # number of countries, indicators, sources
+    keys: list[npt.NDArray[np.object_]]  # texts of regions, indicators, sources, countries
+    member_country: IntArray  # memberships, by country code
+    member_region: IntArray
 
 
 def _memberships(
@@ -79,43 +82,34 @@ def _memberships(
     return country[known][order], region[known][order], names
 
 
-def _member_rows(inputs: Inputs, latest_year: int | None) -> MemberRows:
-    """The rows aggregated (docs/engine.md, aggregate, D13), numbered by member."""
+def _series_rows(inputs: Inputs, latest_year: int | None) -> SeriesRows:
+    """The rows aggregated (docs/engine.md, aggregate, D13), sorted by series and year."""
     obs = inputs.observations
     value = obs["value"].to_numpy(np.float64)
-    rows = np.flatnonzero((obs["series"] == "").to_numpy() & ~np.isnan(value))
     country, countries = _text_codes(obs["country"])
     indicator, indicators = _text_codes(obs["indicator"])
     source, sources = _text_codes(obs["source"])
     member_country, member_region, regions = _memberships(inputs, countries)
-    # every row once per region of its country
-    per_country = np.bincount(member_country, minlength=len(countries))
-    first = np.cumsum(per_country) - per_country
-    times = per_country[country[rows]]
-    within = np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
-    region = member_region[np.repeat(first[country[rows]], times) + within]
-    rows = np.repeat(rows, times)
+    is_member = np.bincount(member_country, minlength=len(countries)) > 0
     baseline = inputs.indicators["baseline_year"].reindex(indicators).to_numpy(np.int64)
-    year = obs["year"].to_numpy(np.int64)[rows]
-    year0 = baseline[indicator[rows]]
-    inside = year >= year0
+    year = obs["year"].to_numpy(np.int64)
+    keep = (obs["series"] == "").to_numpy() & ~np.isnan(value) & is_member[country]
+    keep &= year >= baseline[indicator]
     if latest_year is not None:
-        inside &= year <= latest_year
-    rows, region, year, year0 = rows[inside], region[inside], year[inside], year0[inside]
-    group = (region * len(indicators) + indicator[rows]) * len(sources) + source[rows]
-    if latest_year is None:
-        year1 = pd.Series(year).groupby(group).transform("max").to_numpy(np.int64)
-    else:
-        year1 = np.full(len(year), latest_year, dtype=np.int64)
-    member = group * len(countries) + country[rows]
-    order = order_by(member, year)
-    return MemberRows(
-        member=member[order],
-        year=year[order],
-        value=value[rows][order],
-        year0=year0[order],
-        year1=year1[order],
+        keep &= year <= latest_year
+    rows = np.flatnonzero(keep)
+    series = (country[rows] * len(indicators) + indicator[rows]) * len(sources) + source[rows]
+    order = order_by(series, year[rows])
+    rows = rows[order]
+    return SeriesRows(
+        series=series[order],
+        year=year[rows],
+        value=value[rows],
+        year0=baseline[indicator[rows]],
+        sizes=(len(countries), len(indicators), len(sources)),
         keys=[regions, indicators, sources, countries],
+        member_country=member_country,
+        member_region=member_region,
     )
 
 
@@ -143,10 +137,10 @@ def _ols_at(
 SUMS = ("st", "sy", "stt", "sty", "sly", "stly")
 
 
-def _group_sums(rows: MemberRows, starts: IntArray) -> pd.DataFrame:
-    """Sums of t, y, t^2, t*y, log y and t*log y over each member's rows (t = year - t0).
+def _group_sums(rows: SeriesRows, starts: IntArray) -> FloatArray:
+    """Sums of t, y, t^2, t*y, log y and t*log y over each series' rows (t = year - t0).
 
-    pandas' group sum (compensated, NaN skipped) adds each member's rows in year order;
+    pandas' group sum (compensated, NaN skipped) adds each series' rows in year order;
     the six columns are one float block so that no frame of separate columns is copied.
     """
     block = np.empty((len(rows.value), len(SUMS)), dtype=np.float64)
@@ -161,31 +155,56 @@ def _group_sums(rows: MemberRows, starts: IntArray) -> pd.DataFrame:
     block[:, 4] = log_y
     np.multiply(t, log_y, out=block[:, 5])
     labels = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(y))))
-    return pd.DataFrame(block, columns=list(SUMS), copy=False).groupby(labels, sort=False).sum()
+    frame = pd.DataFrame(block, columns=list(SUMS), copy=False)
+    return np.asarray(frame.groupby(labels, sort=False).sum().to_numpy(), dtype=np.float64)
 
 
-def _at(rows: MemberRows, year: IntArray, starts: IntArray) -> FloatArray:
-    """Each member's observed value at ``year`` (its rows have one per year), else NaN."""
-    observed = np.where(rows.year == year, rows.value, np.nan)
-    return np.asarray(np.fmax.reduceat(observed, starts), dtype=np.float64)
+def _series_facts(rows: SeriesRows) -> tuple[IntArray, dict[str, npt.NDArray[np.generic]]]:
+    """Per series: its number, and row count, sums, smallest, first and latest value and year."""
+    starts = np.flatnonzero(np.diff(rows.series, prepend=-1) != 0)
+    ends = np.append(starts[1:], len(rows.series)) - 1
+    sums = _group_sums(rows, starts)
+    facts: dict[str, npt.NDArray[np.generic]] = {"n": (ends - starts + 1).astype(np.int64)}
+    facts.update({name: sums[:, i] for i, name in enumerate(SUMS)})
+    facts["y_min"] = np.minimum.reduceat(rows.value, starts)
+    facts["y_first"] = rows.value[starts]
+    facts["y_latest"] = rows.value[ends]
+    facts["first_year"] = rows.year[starts]
+    facts["latest_year"] = rows.year[ends]
+    facts["year0"] = rows.year0[starts]
+    return rows.series[starts], facts
 
 
-def _member_fits(rows: MemberRows) -> pd.DataFrame:
-    """Each member's values at t0 and t1: observed, else imputed (rule 1)."""
-    starts = np.flatnonzero(np.diff(rows.member, prepend=-1) != 0)
-    ends = np.append(starts[1:], len(rows.member)) - 1
-    members = _group_sums(rows, starts)
-    members.index = pd.MultiIndex.from_arrays(
-        _member_keys(rows.member[starts], rows.keys), names=MEMBER
+def _member_fits(rows: SeriesRows, latest_year: int | None) -> pd.DataFrame:
+    """Each member's values at t0 and t1: observed, else imputed (rule 1).
+
+    One row per (region, indicator, source, country) with rows, sorted by those texts.
+    """
+    series, facts = _series_facts(rows)
+    n_countries, n_indicators, n_sources = rows.sizes
+    country = series // (n_indicators * n_sources)
+    # every series once per region of its country (series are sorted by country)
+    per_country = np.bincount(country, minlength=n_countries)
+    first = np.cumsum(per_country) - per_country
+    times = per_country[rows.member_country]
+    within = np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
+    taken = np.repeat(first[rows.member_country], times) + within
+    group = np.repeat(rows.member_region, times) * (n_indicators * n_sources) + series[taken] % (
+        n_indicators * n_sources
     )
-    members.insert(0, "n", (ends - starts + 1).astype(np.int64))
-    members["y_min"] = np.minimum.reduceat(rows.value, starts)
-    members["y_first"] = rows.value[starts]
-    members["y_latest"] = rows.value[ends]
-    members["at0"] = _at(rows, rows.year0, starts)
-    members["at1"] = _at(rows, rows.year1, starts)
-    members["year0"] = rows.year0[starts]
-    members["year1"] = rows.year1[starts]
+    member = group * n_countries + country[taken]
+    order = np.argsort(member, kind="stable")
+    taken, group, member = taken[order], group[order], member[order]
+    members = pd.DataFrame({name: values[taken] for name, values in facts.items()})
+    members.index = pd.MultiIndex.from_arrays(_member_keys(member, rows.keys), names=MEMBER)
+    if latest_year is None:
+        year1 = pd.Series(members["latest_year"].to_numpy()).groupby(group).transform("max")
+        members["year1"] = year1.to_numpy(np.int64)
+    else:
+        members["year1"] = np.int64(latest_year)
+    y_first, y_latest = members["y_first"], members["y_latest"]
+    members["at0"] = y_first.where(members["first_year"] == members["year0"])
+    members["at1"] = y_latest.where(members["latest_year"] == members["year1"])
     log_linear = (members["y_latest"] < members["y_first"]) & (members["y_min"] > 0)
     n = members["n"]
     for point, t_point in (("0", 0 * n), ("1", members["year1"] - members["year0"])):
@@ -249,10 +268,10 @@ def aggregate_inputs(inputs: Inputs, latest_year: int | None = None) -> pd.DataF
         if inputs.population is not None
         else pd.DataFrame({"country": [], "indicator": [], "year": [], "population": []})
     )
-    rows = _member_rows(inputs, latest_year)
-    if len(rows.member) == 0:
+    rows = _series_rows(inputs, latest_year)
+    if len(rows.series) == 0:
         return pd.DataFrame({c: [] for c in AGGREGATE_COLUMNS})
-    members = _member_fits(rows)
+    members = _member_fits(rows, latest_year)
     members["w0"] = _weights(members, "year0", population)
     members["w1"] = _weights(members, "year1", population)
     members["any_imputed"] = members["imputed0"] | members["imputed1"]
