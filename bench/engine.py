@@ -13,8 +13,9 @@ indicators.engine assess``, (3) ``... discrepancies`` and (4) ``... aggregate``
 (reading, validating, computing and writing). Prints wall time, peak resident memory
 (``ru_maxrss`` of that child, via ``os.wait4``) and each command's ratio to the
 read+sort time of the same round, against its goal (the ratio of CPU time, user +
-system, is printed beside it: on a shared machine it varies less than wall time). With ``--repeat`` the rounds are
-repeated and the best round of each command is reported with its own round's ratio.
+system, is printed beside it: on a shared machine it varies less than wall time).
+With ``--repeat`` the rounds are repeated and the best round of each command is
+reported with its own round's ratio.
 
 With ``--reference GIT_REF`` the engine of that commit (``git archive``) is timed
 beside the current one, and the output files of both are compared byte for byte, on
