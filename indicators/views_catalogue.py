@@ -44,7 +44,16 @@ class OperationForm(forms.ModelForm):
 class FlowForm(forms.ModelForm):
     class Meta:
         model = InformationFlow
-        fields = ["indicator", "national_producer", "custodian", "method", "contact", "notes"]
+        fields = [
+            "indicator",
+            "national_producer",
+            "custodian",
+            "method",
+            "frequency",
+            "data_format",
+            "contact",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -52,6 +52,14 @@ class InformationFlow(TimeStampedModel):
         MODELLED = "modelled", _("modelled")
         GLOBAL_MONITORING = "global_monitoring", _("global monitoring data")
 
+    class DataFormat(models.TextChoices):
+        SDMX = "sdmx", _("SDMX")
+        SPREADSHEET = "spreadsheet", _("spreadsheet (Excel, CSV)")
+        QUESTIONNAIRE = "questionnaire", _("agency questionnaire")
+        API = "api", _("web service or API")
+        PUBLICATION = "publication", _("publication or web site")
+        OTHER = "other", _("other")
+
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -71,6 +79,15 @@ class InformationFlow(TimeStampedModel):
     )
     method = models.CharField(
         _("how the international figure is produced"), max_length=20, choices=Method.choices
+    )
+    frequency = models.CharField(
+        _("how often the figures are sent"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example annual, biennial, quarterly."),
+    )
+    data_format = models.CharField(
+        _("format"), max_length=16, choices=DataFormat.choices, blank=True
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
