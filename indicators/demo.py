@@ -21,7 +21,7 @@ from indicators.models import (
     StatisticalOperation,
 )
 from indicators.services.reference import indicators_load
-from portal.models import Agency, Country, User
+from portal.models import Agency, Country, Organisation, User
 
 DATA = Path(settings.BASE_DIR) / "data"
 KAZ_FILES = [
@@ -128,6 +128,13 @@ def demo_load() -> None:
                 defaults={"kind": kind, "institution": institution, "periodicity": periodicity},
             )
             operation.indicators.add(*Indicator.objects.filter(code__in=codes))
+            if operation.responsible_id is None:
+                operation.responsible = (
+                    Organisation.objects.filter(country=country, kind=Organisation.Kind.NSO)
+                    .order_by("pk")
+                    .first()
+                )
+                operation.save(update_fields=["responsible"])
     for iso3, code, agency, frequency, data_format in FLOWS:
         InformationFlow.objects.get_or_create(
             country=Country.objects.get(iso3=iso3),

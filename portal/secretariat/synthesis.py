@@ -163,8 +163,12 @@ def synthesis(*, countries: list[Country], indicator_ids: list[int] | None) -> S
     ids = [country.pk for country in countries]
     rows = {country.pk: CountrySynthesis(country=country) for country in countries}
 
-    operations = StatisticalOperation.objects.filter(country_id__in=ids).prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.only("code").order_by("code"))
+    operations = (
+        StatisticalOperation.objects.filter(country_id__in=ids)
+        .select_related("responsible")
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.only("code").order_by("code"))
+        )
     )
     flows = InformationFlow.objects.filter(country_id__in=ids).select_related(
         "indicator", "custodian"
@@ -247,10 +251,6 @@ class InstitutionGroup:
         return totals
 
 
-def _normalised(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def _rank(sheet_status: str, is_current: bool) -> str:
     if is_current:
         return ACCEPTED
@@ -262,8 +262,8 @@ def _rank(sheet_status: str, is_current: bool) -> str:
 def institutions(
     *, countries: list[Country], indicator_ids: list[int] | None
 ) -> list[InstitutionGroup]:
-    """Per responsible institution (the producing institution of the operations catalogue,
-    per country): each indicator its operations produce and the indicator's status in that
+    """Per responsible institution (per country: the operation's responsible organisation,
+    else its producing institution as written, compared without case or extra spaces): each indicator its operations produce and the indicator's status in that
     country (accepted > submitted > draft > not reported) with the latest year reported in
     the sheets of that status."""
     ids = [country.pk for country in countries]
@@ -276,14 +276,17 @@ def institutions(
     produced: dict[tuple[int, str], dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     names: dict[tuple[int, str], str] = {}
     indicator_set: set[int] = set()
-    for country_id, institution, operation, indicator_id in links.values_list(
+    for country_id, institution, organisation, operation, indicator_id in links.values_list(
         "statisticaloperation__country_id",
         "statisticaloperation__institution",
+        "statisticaloperation__responsible__name",
         "statisticaloperation__name",
         "indicator_id",
     ):
-        key = (country_id, _normalised(institution))
-        names.setdefault(key, " ".join(institution.split()))
+        # The responsible organisation when the catalogue names one, else the free text.
+        name = " ".join((organisation or institution).split())
+        key = (country_id, name.casefold())
+        names.setdefault(key, name)
         produced[key][indicator_id].append(operation)
         indicator_set.add(indicator_id)
     order = {ACCEPTED: 3, SUBMITTED: 2, DRAFT: 1}
@@ -322,5 +325,5 @@ def institutions(
             )
         group.rows.sort(key=lambda row: row.indicator.code)
         groups.append(group)
-    groups.sort(key=lambda group: (_normalised(group.name), group.country.name_en))
+    groups.sort(key=lambda group: (group.name.casefold(), group.country.name_en))
     return groups

@@ -120,6 +120,11 @@ def _xlsx(
     return response
 
 
+def _institution(operation: Any) -> str:
+    """The responsible organisation when the catalogue names one, else the text."""
+    return operation.responsible.name if operation.responsible else operation.institution
+
+
 def synthesis_rows(result: synthesis.Synthesis) -> list[list[Any]]:
     """Long form: one row per operation, flow and subnational indicator, and one per gap."""
     out: list[list[Any]] = []
@@ -128,7 +133,7 @@ def synthesis_rows(result: synthesis.Synthesis) -> list[list[Any]]:
         for operation in row.operations:
             codes = " ".join(indicator.code for indicator in operation.indicators.all())
             out.append(
-                ["operation", *country, operation.kind, operation.name, operation.institution]
+                ["operation", *country, operation.kind, operation.name, _institution(operation)]
                 + [operation.periodicity, operation.last_round, operation.subnational_level]
                 + ["", "", codes, "", "", ""]
             )

@@ -13,7 +13,7 @@ from indicators.models import (
     Observation,
     StatisticalOperation,
 )
-from portal.models import Region, SubnationalArea
+from portal.models import Organisation, Region, SubnationalArea
 from tests.secretariat.conftest import make_sheet
 
 
@@ -52,8 +52,9 @@ def _area_value(sheet, code, area, year):  # type: ignore[no-untyped-def]
 def synthesis_world(members, indicators, round_2026):  # type: ignore[no-untyped-def]
     """KAZ: a census and a household survey by its statistics bureau, a flow to UNICEF, an
     accepted sheet with 3.2.1 for one oblast. KGZ: civil registration and a health
-    register, a flow to WHO, a submitted sheet with national values only."""
+    register (its responsible organisation named), a flow to WHO, a submitted sheet with national values only."""
     kaz, kgz = members.country_a, members.country_b
+    ministry = Organisation.objects.create(name="Ministry of Health", kind="ministry", country=kgz)
     operation_create(
         kaz,
         "Population census",
@@ -78,7 +79,9 @@ def synthesis_world(members, indicators, round_2026):  # type: ignore[no-untyped
         "National Statistical Committee",
         ["3.2.1", "3.1.1"],
     )
-    operation_create(kgz, "Health register", "administrative", "Ministry of Health", ["3.1.1"])
+    operation_create(
+        kgz, "Health register", "administrative", "MoH", ["3.1.1"], responsible=ministry
+    )
     _flow(kaz, "3.2.1", members.agency, frequency="annual", data_format="sdmx")
     _flow(kgz, "3.1.1", members.other_agency)
     area = SubnationalArea.objects.create(country=kaz, code="KZAKM", name_en="Akmola Region")
