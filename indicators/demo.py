@@ -13,9 +13,15 @@ from django.conf import settings
 from django.db import transaction
 
 from indicators import services
-from indicators.models import DataSheet, ReportingRound, StatisticalOperation
+from indicators.models import (
+    DataSheet,
+    Indicator,
+    InformationFlow,
+    ReportingRound,
+    StatisticalOperation,
+)
 from indicators.services.reference import indicators_load
-from portal.models import Country, User
+from portal.models import Agency, Country, Organisation, User
 
 DATA = Path(settings.BASE_DIR) / "data"
 KAZ_FILES = [
@@ -32,12 +38,14 @@ OPERATIONS = {
             "civil_registration",
             "Bureau of National Statistics",
             "annual",
+            ["3.2.1", "3.2.2", "3.1.1"],
         ),
         (
             "Household Budget Survey",
             "household_survey",
             "Bureau of National Statistics",
             "quarterly",
+            ["1.2.1"],
         ),
     ],
     "KGZ": [
@@ -46,15 +54,25 @@ OPERATIONS = {
             "civil_registration",
             "National Statistical Committee",
             "annual",
+            ["3.2.1", "3.2.2", "3.1.1"],
         ),
         (
             "Integrated Household Living Standards Survey",
             "household_survey",
             "National Statistical Committee",
             "annual",
+            ["1.1.1", "1.2.1"],
         ),
     ],
 }
+# How the demo countries' figures reach the agencies: (country, indicator, agency, how
+# often, format). Illustrative, like the agencies' releases of the demo.
+FLOWS = [
+    ("KAZ", "3.2.1", "UNICEF", "annual", "questionnaire"),
+    ("KAZ", "3.1.1", "WHO", "annual", "spreadsheet"),
+    ("KGZ", "3.2.1", "UNICEF", "annual", "sdmx"),
+    ("KGZ", "1.1.1", "WB", "annual", "spreadsheet"),
+]
 
 
 def _focal_point(iso3: str) -> User | None:
@@ -103,12 +121,32 @@ def demo_load() -> None:
     )
     for iso3, operations in OPERATIONS.items():
         country = Country.objects.get(iso3=iso3)
-        for name, kind, institution, periodicity in operations:
-            StatisticalOperation.objects.get_or_create(
+        for name, kind, institution, periodicity, codes in operations:
+            operation, _created = StatisticalOperation.objects.get_or_create(
                 country=country,
                 name=name,
                 defaults={"kind": kind, "institution": institution, "periodicity": periodicity},
             )
+            operation.indicators.add(*Indicator.objects.filter(code__in=codes))
+            if operation.responsible_id is None:
+                operation.responsible = (
+                    Organisation.objects.filter(country=country, kind=Organisation.Kind.NSO)
+                    .order_by("pk")
+                    .first()
+                )
+                operation.save(update_fields=["responsible"])
+    for iso3, code, agency, frequency, data_format in FLOWS:
+        InformationFlow.objects.get_or_create(
+            country=Country.objects.get(iso3=iso3),
+            indicator=Indicator.objects.get(code=code),
+            defaults={
+                "national_producer": OPERATIONS[iso3][0][2],
+                "custodian": Agency.objects.filter(code=agency).first(),
+                "method": InformationFlow.Method.COUNTRY_DATA,
+                "frequency": frequency,
+                "data_format": data_format,
+            },
+        )
     coordinator = _coordinator()
     plans = [
         ("KAZ", DATA / "kazakhstan-open-sdg" / "data", KAZ_FILES, "accept"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators import permissions
 from indicators.models import Indicator, InformationFlow, StatisticalOperation
-from portal.models import Country
+from portal.models import Country, Organisation
 from portal.typing import AuthedRequest
 
 
@@ -32,6 +34,7 @@ class OperationForm(forms.ModelForm):
             "name",
             "kind",
             "institution",
+            "responsible",
             "periodicity",
             "last_round",
             "next_round",
@@ -40,11 +43,29 @@ class OperationForm(forms.ModelForm):
         ]
         widgets = {"indicators": forms.SelectMultiple(attrs={"size": 8})}
 
+    def __init__(self, *args: Any, country: Country, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the country's own statistical office and ministries: another country's
+        # organisation is refused as an invalid choice.
+        self.fields["responsible"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            country=country,
+            kind__in=(Organisation.Kind.NSO, Organisation.Kind.MINISTRY),
+        ).order_by("name")
+
 
 class FlowForm(forms.ModelForm):
     class Meta:
         model = InformationFlow
-        fields = ["indicator", "national_producer", "custodian", "method", "contact", "notes"]
+        fields = [
+            "indicator",
+            "national_producer",
+            "custodian",
+            "method",
+            "frequency",
+            "data_format",
+            "contact",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -60,7 +81,9 @@ def catalogue(request: AuthedRequest, iso3: str) -> HttpResponse:
         raise PermissionDenied(
             _("Only the country's focal point or the secretariat edit this catalogue.")
         )
-    operation_form = OperationForm(request.POST if which == "operation" else None, prefix="op")
+    operation_form = OperationForm(
+        request.POST if which == "operation" else None, prefix="op", country=country
+    )
     flow_form = FlowForm(request.POST if which == "flow" else None, prefix="flow")
     form = {"operation": operation_form, "flow": flow_form}.get(which or "")
     if form is not None and form.is_valid():
@@ -82,9 +105,9 @@ def catalogue(request: AuthedRequest, iso3: str) -> HttpResponse:
         "can_edit": can_edit,
         "operation_form": operation_form,
         "flow_form": flow_form,
-        "operations": StatisticalOperation.objects.filter(country=country).prefetch_related(
-            "indicators"
-        ),
+        "operations": StatisticalOperation.objects.filter(country=country)
+        .select_related("responsible")
+        .prefetch_related("indicators"),
         "flows": InformationFlow.objects.filter(country=country).select_related(
             "indicator", "custodian"
         ),

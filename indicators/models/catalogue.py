@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Agency, Country, TimeStampedModel
+from portal.models import Agency, Country, Organisation, TimeStampedModel
 
 
 class StatisticalOperation(TimeStampedModel):
@@ -22,6 +22,15 @@ class StatisticalOperation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     institution = models.CharField(_("producing institution"), max_length=200)
+    responsible = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible institution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operations",
+        help_text=_("The country's statistical office or ministry, when it is in the portal."),
+    )
     periodicity = models.CharField(_("periodicity"), max_length=60, blank=True)
     last_round = models.CharField(_("last round"), max_length=20, blank=True)
     next_round = models.CharField(_("next round"), max_length=20, blank=True)
@@ -52,6 +61,14 @@ class InformationFlow(TimeStampedModel):
         MODELLED = "modelled", _("modelled")
         GLOBAL_MONITORING = "global_monitoring", _("global monitoring data")
 
+    class DataFormat(models.TextChoices):
+        SDMX = "sdmx", _("SDMX")
+        SPREADSHEET = "spreadsheet", _("spreadsheet (Excel, CSV)")
+        QUESTIONNAIRE = "questionnaire", _("agency questionnaire")
+        API = "api", _("web service or API")
+        PUBLICATION = "publication", _("publication or web site")
+        OTHER = "other", _("other")
+
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -71,6 +88,15 @@ class InformationFlow(TimeStampedModel):
     )
     method = models.CharField(
         _("how the international figure is produced"), max_length=20, choices=Method.choices
+    )
+    frequency = models.CharField(
+        _("how often the figures are sent"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example annual, biennial, quarterly."),
+    )
+    data_format = models.CharField(
+        _("format"), max_length=16, choices=DataFormat.choices, blank=True
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)

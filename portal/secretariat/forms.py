@@ -141,3 +141,48 @@ class AreaCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["area"]
         field.queryset = country.areas.order_by("code")  # type: ignore[attr-defined]
+
+
+class SynthesisFilterForm(forms.Form):
+    """The filters of the synthesis and institutions pages: a country group, a goal, an
+    indicator. A group or an indicator that does not exist is refused, by name."""
+
+    group = forms.ChoiceField(label=_("Countries"), required=False)
+    goal = forms.ChoiceField(label=_("Goal"), required=False)
+    indicator = forms.CharField(label=_("Indicator code"), required=False, max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from portal.secretariat import synthesis
+
+        super().__init__(*args, **kwargs)
+        self.regions = {region.code: region for region in synthesis.groups_with_members()}
+        self.fields["group"].choices = [("", _("All member countries"))] + [  # type: ignore[attr-defined]
+            (code, region.name) for code, region in self.regions.items()
+        ]
+        self.fields["goal"].choices = [("", _("All goals"))] + [  # type: ignore[attr-defined]
+            (goal, _("Goal %(goal)s") % {"goal": goal}) for goal in synthesis.goals()
+        ]
+
+    def clean_indicator(self) -> Indicator | None:
+        code = (self.cleaned_data.get("indicator") or "").strip()
+        if not code:
+            return None
+        found = Indicator.objects.filter(code=code).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("There is no indicator %(code)s."), params={"code": code}, code="unknown"
+            )
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["region"] = self.regions.get(cleaned.get("group") or "")
+        indicator = cleaned.get("indicator")
+        goal = cleaned.get("goal") or ""
+        if indicator is not None and goal and indicator.goal != goal:
+            self.add_error(
+                "indicator",
+                _("Indicator %(code)s is not under goal %(goal)s.")
+                % {"code": indicator.code, "goal": goal},
+            )
+        return cleaned

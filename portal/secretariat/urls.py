@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.secretariat import views
+from portal.secretariat import views, views_synthesis
 
 app_name = "secretariat"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("areas/", views.area_countries, name="area_countries"),
     path("areas/<str:iso3>/", views.area_codes, name="area_codes"),
     path("areas/codes/<int:pk>/delete/", views.area_code_delete, name="area_code_delete"),
+    path("synthesis/", views_synthesis.synthesis_page, name="synthesis"),
+    path("institutions/", views_synthesis.institutions_page, name="institutions"),
     path("programme/", views.activities, name="activities"),
     path("programme/activities/<int:pk>/", views.activity_edit, name="activity_edit"),
 ]

@@ -50,6 +50,54 @@ def test_bad_and_duplicate_entries_are_refused(client, sheet_world):
     assert StatisticalOperation.objects.count() == 1
 
 
+def test_operation_names_its_responsible_organisation_of_the_same_country(client, sheet_world):
+    from portal.models import Organisation
+
+    client.force_login(sheet_world.users["focal_point"])
+    own = Organisation.objects.get(name="NSO A")
+    other = Organisation.objects.get(name="NSO B")
+    body = {
+        "which": "operation",
+        "op-name": "Census",
+        "op-kind": "census",
+        "op-institution": "Statistics bureau",
+        "op-responsible": other.pk,
+    }
+    bad = client.post("/data/countries/KAZ/operations/", body)
+    assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode()
+    assert not StatisticalOperation.objects.exists()
+    body["op-responsible"] = own.pk
+    assert client.post("/data/countries/KAZ/operations/", body).status_code == 302
+    assert StatisticalOperation.objects.get().responsible == own
+    assert "(NSO A)" in client.get("/data/countries/KAZ/operations/").content.decode()
+
+
+def test_flow_records_how_often_and_in_which_format(client, sheet_world):
+    from indicators.models import Indicator
+
+    client.force_login(sheet_world.users["focal_point"])
+    body = {
+        "which": "flow",
+        "flow-indicator": Indicator.objects.get(code="3.2.1").pk,
+        "flow-national_producer": "Bureau of National Statistics",
+        "flow-custodian": sheet_world.agency.pk,
+        "flow-method": "country_data",
+        "flow-frequency": "annual",
+        "flow-data_format": "fax",
+    }
+    bad = client.post("/data/countries/KAZ/operations/", body)
+    assert (
+        bad.status_code == 400 and "fax is not one of the available choices" in bad.content.decode()
+    )
+    assert not InformationFlow.objects.exists()
+    body["flow-data_format"] = "sdmx"
+    assert client.post("/data/countries/KAZ/operations/", body).status_code == 302
+    flow = InformationFlow.objects.get()
+    assert (flow.frequency, flow.data_format) == ("annual", "sdmx")
+    page = client.get("/data/countries/KAZ/operations/").content.decode()
+    assert "<td>annual</td><td>SDMX</td>" in page
+
+
 @pytest.mark.parametrize(
     ("role", "may_edit"),
     [
