@@ -35,17 +35,21 @@ def bar_chart(
     series: list[BarSeries],
     maximum: float | None = None,
     percent: bool = False,
+    whole: bool = False,
 ) -> SafeString:
     """An inline SVG: per group (a round, an age bucket) one bar per series, the value written
     above each bar (``percent``: values are shares 0..1 shown as per cent), a key below.
 
     In: the chart's title, the group labels, the series (as many values as groups each),
-    the top of the scale (default: a round number above the largest value).
+    the top of the scale (default: a round number above the largest value; ``whole``:
+    counts, so the scale's five ticks fall on whole numbers).
     Out: the ``<svg>`` markup, safe to insert in a template."""
-    width, height = 620, 260
-    left, right, top, bottom = 44, 10, 16, 64
+    width, height = 620, 230 + 16 * len(series)
+    left, right, top, bottom = 44, 10, 16, 34 + 16 * len(series)
     values = [v for s in series for v in s.values if v is not None]
     top_value = maximum if maximum is not None else _nice_max(max(values, default=0.0))
+    if whole and maximum is None:
+        top_value = max(4.0, math.ceil(max(values, default=0.0) / 4) * 4)
     plot_w, plot_h = width - left - right, height - top - bottom
     base = top + plot_h
 
@@ -86,13 +90,12 @@ def bar_chart(
             f'<text class="tick" x="{round(left + slot * g + slot / 2, 1)}" y="{base + 14}" '
             f'text-anchor="middle">{escape(group)}</text>'
         )
-    key_x = left
-    for s, one in enumerate(series):
+    for s, one in enumerate(series):  # the key, one line per series
+        key_y = base + 26 + 16 * s
         parts.append(
-            f'<rect class="bar s{s}" x="{key_x}" y="{height - 22}" width="10" height="10"/>'
-            f'<text class="tick" x="{key_x + 14}" y="{height - 13}">{escape(one.label)}</text>'
+            f'<rect class="bar s{s}" x="{left}" y="{key_y}" width="10" height="10"/>'
+            f'<text class="tick" x="{left + 14}" y="{key_y + 9}">{escape(one.label)}</text>'
         )
-        key_x += 24 + 7 * len(one.label)
     label = escape(title)
     svg = (
         f'<svg class="chart bar-chart" viewBox="0 0 {width} {height}" width="{width}" '

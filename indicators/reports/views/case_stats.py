@@ -90,6 +90,7 @@ def case_statistics(request: AuthedRequest) -> HttpResponse:
         title=_("Open cases by age"),
         groups=[str(a["label"]) for a in ages],
         series=[BarSeries(_("open cases"), [float(a["count"]) for a in ages])],
+        whole=True,
     )
     return render(
         request,
