@@ -13,9 +13,10 @@ import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -299,6 +300,15 @@ class CaseOutput(serializers.ModelSerializer):
     opened_by_run = serializers.IntegerField(
         source="opened_by_run_id", read_only=True, allow_null=True
     )
+    days_open = serializers.SerializerMethodField(
+        help_text=_(
+            "Whole days the case has been open: from opened_at to closed_at when it is "
+            "closed, else to now."
+        )
+    )
+    days_to_close = serializers.SerializerMethodField(
+        help_text=_("Whole days from opened_at to closed_at; null while the case is open.")
+    )
 
     class Meta:
         model = DiscrepancyCase
@@ -314,10 +324,20 @@ class CaseOutput(serializers.ModelSerializer):
             "forum_thread",
             "opened_at",
             "closed_at",
+            "days_open",
+            "days_to_close",
             "times_reopened",
             "opened_by_run",
             "updated_at",
         ]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_days_open(self, case: DiscrepancyCase) -> int:
+        return ((case.closed_at or timezone.now()) - case.opened_at).days
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_days_to_close(self, case: DiscrepancyCase) -> int | None:
+        return (case.closed_at - case.opened_at).days if case.closed_at else None
 
 
 class CaseCommentOutput(serializers.ModelSerializer):

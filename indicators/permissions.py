@@ -39,3 +39,17 @@ def can_load_international(user: AnyUser, agency: Agency | None = None) -> bool:
 def can_manage_catalogue(user: AnyUser, country: Country) -> bool:
     """The statistical-operations catalogue and information flows: the country's focal point, or the coordinator."""
     return base.is_coordinator(user) or base.is_country_focal_point(user, country)
+
+
+def case_statistics_scope(user: AnyUser) -> dict[str, int | None] | None:
+    """Which cases the user's case statistics cover, as a filter of DiscrepancyCase:
+    ``{}`` (all) for the coordinator, the agency's own cases for an agency focal point, the
+    country's own for a country focal point; None (no access) for everyone else."""
+    if base.is_coordinator(user):
+        return {}
+    if base.is_agency_focal_point(user):
+        return {"agency_id": user.organisation.agency_id}  # type: ignore[union-attr, dict-item]
+    org = getattr(user, "organisation", None)
+    if org is not None and org.country_id and base.is_country_focal_point(user, org.country):
+        return {"country_id": org.country_id}
+    return None

@@ -144,6 +144,52 @@ def round_completeness(
     return rows
 
 
+@dataclass(frozen=True)
+class RoundSummary:
+    """A round's completeness in a few shares, for the chart over rounds."""
+
+    round: ReportingRound
+    countries: int
+    delivered: int
+    accepted: int
+    covered_share: float
+
+    @property
+    def delivered_share(self) -> float:
+        """Share of the countries with a sheet submitted or accepted."""
+        return self.delivered / self.countries if self.countries else 0.0
+
+    @property
+    def accepted_share(self) -> float:
+        return self.accepted / self.countries if self.countries else 0.0
+
+
+def rounds_completeness(*, today: datetime.date) -> list[RoundSummary]:
+    """Per reporting round, oldest first: how many of the round's countries (as on its
+    dashboard: every member country and any other with a sheet) submitted or had accepted
+    a sheet, how many had it accepted, and the mean share of the requested indicators
+    covered (a country with nothing counts 0).
+
+    The queries of ``round_completeness`` per round: a fixed number whatever the number of
+    countries, growing with the number of rounds (one or two a year)."""
+    summaries = []
+    for round_ in ReportingRound.objects.order_by("opens_on", "pk"):
+        rows = round_completeness(round_=round_, today=today)
+        delivered = sum(
+            1 for r in rows if r.status in (DataSheet.Status.SUBMITTED, DataSheet.Status.ACCEPTED)
+        )
+        summaries.append(
+            RoundSummary(
+                round=round_,
+                countries=len(rows),
+                delivered=delivered,
+                accepted=sum(1 for r in rows if r.status == DataSheet.Status.ACCEPTED),
+                covered_share=sum(r.covered_share for r in rows) / len(rows) if rows else 0.0,
+            )
+        )
+    return summaries
+
+
 def attention_items(*, user: User) -> list[AttentionItem]:
     """For the secretariat: open rounds due within a week or past their deadline, with how
     many member countries have not submitted."""

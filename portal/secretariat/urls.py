@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/<int:pk>/open/", views.round_toggle, name="round_toggle"),
     path("rounds/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
     path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
+    path("rounds/completeness/", views.completeness_rounds, name="completeness_rounds"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("areas/", views.area_countries, name="area_countries"),

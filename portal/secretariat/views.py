@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import AreaCodeMapping, Indicator, ReportingRound
+from indicators.reports.bar_charts import BarSeries, bar_chart
 from meetings.models import Activity
 from portal.models import Country, User
-from portal.secretariat import forms, permissions, selectors, services
+from portal.secretariat import exports, forms, permissions, selectors, services
 from portal.secretariat.models import IndicatorChange, Invitation
 from portal.typing import AuthedRequest
 
@@ -261,44 +261,8 @@ def round_deadline(request: AuthedRequest, pk: int) -> HttpResponse:
 def completeness(request: AuthedRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(ReportingRound, pk=pk)
     rows = selectors.round_completeness(round_=round_, today=timezone.localdate())
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="completeness-{round_.code}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "iso3",
-                "country",
-                "status",
-                "version",
-                "submitted_at",
-                "days_late",
-                "indicators_covered",
-                "indicators_requested",
-                "share_covered",
-                "values",
-                "values_with_source",
-                "share_with_source",
-            ]
-        )
-        for row in rows:
-            writer.writerow(
-                [
-                    row.country.iso3,
-                    row.country.name_en,
-                    row.status,
-                    row.sheet.version if row.sheet else "",
-                    row.submitted_at.isoformat() if row.submitted_at else "",
-                    row.days_late,
-                    row.covered,
-                    row.requested,
-                    f"{row.covered_share:.3f}",
-                    row.values,
-                    row.with_source,
-                    f"{row.source_share:.3f}" if row.source_share is not None else "",
-                ]
-            )
-        return response
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return exports.completeness_export(round_, rows, request.GET["format"])
     totals: dict[str, int] = {}
     for row in rows:
         totals[row.status] = totals.get(row.status, 0) + 1
@@ -311,6 +275,46 @@ def completeness(request: AuthedRequest, pk: int) -> HttpResponse:
         "deadline_form": forms.DeadlineForm(initial={"closes_on": round_.closes_on}),
     }
     return render(request, "secretariat/completeness.html", context)
+
+
+@secretariat_only(permissions.can_view_completeness)
+def completeness_rounds(request: AuthedRequest) -> HttpResponse:
+    summaries = selectors.rounds_completeness(today=timezone.localdate())
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        table = exports.round_rows(summaries)
+        if fmt == "xlsx":
+            return exports.xlsx_response(
+                exports.ROUND_COLUMNS, table, "completeness-rounds", "rounds"
+            )
+        return exports.csv_response(exports.ROUND_COLUMNS, table, "completeness-rounds")
+    chart = bar_chart(
+        title=_("Completeness over rounds"),
+        groups=[s.round.name for s in summaries],
+        series=[
+            BarSeries(_("countries submitted or accepted"), [s.delivered_share for s in summaries]),
+            BarSeries(_("countries accepted"), [s.accepted_share for s in summaries]),
+            BarSeries(_("requested indicators covered"), [s.covered_share for s in summaries]),
+        ],
+        maximum=1.0,
+        percent=True,
+    )
+    return render(
+        request,
+        "secretariat/completeness_rounds.html",
+        {
+            "lines": [
+                {
+                    "summary": s,
+                    "delivered": s.delivered_share * 100,
+                    "accepted": s.accepted_share * 100,
+                    "covered": s.covered_share * 100,
+                }
+                for s in summaries
+            ],
+            "chart": chart,
+        },
+    )
 
 
 # --- indicators ------------------------------------------------------------------------------

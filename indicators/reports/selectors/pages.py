@@ -205,16 +205,35 @@ def side_by_side(rows: list[DiscrepancyResult]) -> dict[int, list[tuple[int, Any
 # --- cases ----------------------------------------------------------------------------
 
 
-def case_rows(status: str) -> list[dict[str, Any]]:
-    """The cases (all, or of ``status`` when it is one) by country name then age, each as
-    ``{"case", "age"}`` (days since it was opened)."""
+def case_rows(
+    status: str, *, age: str = "", country: str = "", agency: str = ""
+) -> list[dict[str, Any]]:
+    """The cases (all, or of ``status`` when it is one; opened within the age bucket ``age``,
+    of the country with ISO3 ``country``, of the agency with code ``agency`` when given) by
+    country name then age, each as ``{"case", "age", "days_to_close"}``: whole days since it
+    was opened, and from opening to closing for a closed case (else None)."""
+    from indicators.reports.selectors.case_stats import AGE_BUCKETS, age_bucket_filter
+
     cases = DiscrepancyCase.objects.select_related("country", "indicator", "agency").order_by(
         "country__name_en", "opened_at"
     )
     if status in DiscrepancyCase.Status.values:
         cases = cases.filter(status=status)
     now = timezone.now()
-    return [{"case": c, "age": (now - c.opened_at).days} for c in cases]
+    if age in AGE_BUCKETS:
+        cases = cases.filter(age_bucket_filter(age, now))
+    if country:
+        cases = cases.filter(country__iso3=country.upper()[:3])
+    if agency:
+        cases = cases.filter(agency__code=agency[:16])
+    return [
+        {
+            "case": c,
+            "age": (now - c.opened_at).days,
+            "days_to_close": (c.closed_at - c.opened_at).days if c.closed_at else None,
+        }
+        for c in cases
+    ]
 
 
 def case_result(case: DiscrepancyCase) -> DiscrepancyResult | None:

@@ -6,10 +6,11 @@ only, so every logged-in member may read them; only the coordinator starts runs.
 Each table page answers ``?export=csv`` and ``?export=xlsx``.
 
 Split by page family: ``progress``, ``results`` (country profile, indicator page),
-``discrepancies`` (report and cases), ``runs``; shared helpers in ``common``. Every
+``discrepancies`` (report and cases), ``case_stats`` (case statistics), ``runs``; shared helpers in ``common``. Every
 view stays importable from ``indicators.reports.views``.
 """
 
+from indicators.reports.views.case_stats import case_statistics
 from indicators.reports.views.common import SOURCES
 from indicators.reports.views.discrepancies import (
     DISCREPANCY_SORTS,
@@ -33,6 +34,7 @@ __all__ = [
     "SOURCES",
     "case_detail",
     "case_list",
+    "case_statistics",
     "country_profile",
     "discrepancy_report",
     "indicator_detail",

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from indicators import permissions
 from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
 from indicators.models import (
     DiscrepancyCase,
@@ -20,6 +21,7 @@ from indicators.models.results import DiscrepancyStatus
 from indicators.reports import exports, selectors, services
 from indicators.reports.selectors import pages
 from indicators.reports.selectors.pages import DISCREPANCY_SORTS
+from indicators.reports.views.case_stats import AGE_LABELS
 from indicators.reports.views.common import (
     _export,
     _member_required,
@@ -95,7 +97,8 @@ def discrepancy_report(request: AuthedRequest) -> HttpResponse:
 def case_list(request: AuthedRequest) -> HttpResponse:
     _member_required(request)
     status = request.GET.get("status", "open")
-    rows = pages.case_rows(status)
+    filters = {key: request.GET.get(key, "") for key in ("age", "country", "agency")}
+    rows = pages.case_rows(status, **filters)
     table = exports.Table(
         "cases",
         str(_("Discrepancy cases")),
@@ -108,7 +111,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             "kind",
             "agency",
             "opened_at",
+            "closed_at",
             "age_days",
+            "days_to_close",
             "times_reopened",
         ],
         rows=[
@@ -121,7 +126,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
                 r["case"].kind,
                 r["case"].agency.code if r["case"].agency else "",
                 r["case"].opened_at.isoformat(timespec="seconds"),
+                r["case"].closed_at.isoformat(timespec="seconds") if r["case"].closed_at else "",
                 r["age"],
+                r["days_to_close"],
                 r["case"].times_reopened,
             ]
             for r in rows
@@ -140,6 +147,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             "by_country": dict(by_country),
             "status": status,
             "statuses": DiscrepancyCase.Status.choices,
+            "filters": {key: value for key, value in filters.items() if value},
+            "age_label": AGE_LABELS.get(filters["age"]),
+            "can_see_statistics": permissions.case_statistics_scope(request.user) is not None,
         },
     )
 
