@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.models import Agency, Country, Organisation, User
 
+from .financing import demo as financing_demo
 from .models import (
     ActionItem,
     Activity,
@@ -843,3 +844,4 @@ def demo_load() -> None:
         _upcoming(activities)
         _outcomes(meetings[-1])
         _capacity(activities, meetings)
+        financing_demo.load(activities)

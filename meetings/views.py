@@ -24,6 +24,7 @@ from portal.redirects import safe_next_url
 
 from . import exports, forms, ical, permissions, selectors, services
 from .capacity import selectors as capacity_selectors
+from .financing import selectors as financing_selectors
 from .models import (
     ActionItem,
     Activity,
@@ -543,6 +544,7 @@ def biennium_report(request: HttpRequest, pk: int) -> HttpResponse:
     if permissions.can_view_capacity(request.user):  # donors and amounts: members only
         grants = capacity_selectors.biennium_grants(biennium)
         context |= {"grants": grants, "totals": capacity_selectors.funding_totals(grants)}
+        context |= financing_selectors.report_context(biennium)
     return render(request, "meetings/biennium_report.html", context)
 
 
