@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.models import User
 from portal.redirects import safe_next_url
 
-from . import exports, forms, ical, permissions, selectors, services
+from . import attendance, exports, forms, ical, permissions, selectors, services
 from .capacity import selectors as capacity_selectors
 from .financing import selectors as financing_selectors
 from .models import (
@@ -101,15 +101,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     meeting = found
     user = request.user
+    context_p = meeting.participation  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "meeting": meeting,
-        "p": meeting.participation,  # type: ignore[attr-defined]
+        "p": context_p,
         **selectors.meeting_page(meeting=meeting, user=user),
         "can_edit": permissions.can_edit_meeting(user, meeting),
         "can_manage": permissions.can_manage_participants(user, meeting),
         "can_register": permissions.can_register(user, meeting),
         "registration_form": forms.RegistrationForm(),
         "today": timezone.localdate(),
+        **attendance.page_context(meeting, from_attendance=context_p.from_attendance),
     }
     return render(request, "meetings/detail.html", context)
 
