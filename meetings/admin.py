@@ -6,6 +6,7 @@ from .models import (
     AgendaItem,
     Biennium,
     Conclusion,
+    Consultation,
     Document,
     DocumentVersion,
     ExpertProfile,
@@ -15,6 +16,7 @@ from .models import (
     Mission,
     Objective,
     Participant,
+    ParticipantGroup,
     Session,
     TraineeCount,
     Trainer,
@@ -45,6 +47,12 @@ class ActionInline(admin.TabularInline):
     autocomplete_fields = ["owner"]
 
 
+class ParticipantGroupInline(admin.StackedInline):
+    model = ParticipantGroup
+    extra = 0
+    autocomplete_fields = ["countries", "agencies"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = [
@@ -61,7 +69,7 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "thematic_focus", "city"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["country", "allowed_organisations", "activities"]
-    inlines = [PartnerInline, SessionInline, ConclusionInline, ActionInline]
+    inlines = [PartnerInline, SessionInline, ConclusionInline, ActionInline, ParticipantGroupInline]
 
 
 @admin.register(MeetingPartner)
@@ -229,3 +237,18 @@ class MissionAdmin(admin.ModelAdmin):
 class GrantAdmin(admin.ModelAdmin):
     list_display = ["title", "donor_name", "amount", "currency", "status"]
     list_filter = ["status", "currency"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = [
+        "date",
+        "donor_name",
+        "donor",
+        "activity",
+        "amount_sought",
+        "currency",
+        "status",
+    ]
+    list_filter = ["status", "currency"]
+    search_fields = ["donor_name", "project", "outcome"]

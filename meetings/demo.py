@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from portal.models import Agency, Country, Organisation, User
 
+from . import attendance_demo
+from .financing import demo as financing_demo
 from .models import (
     ActionItem,
     Activity,
@@ -647,7 +649,7 @@ def _programme() -> dict[tuple[str, str], Activity]:
     )
     for order, (code, parent, title, description, entities, timeline) in enumerate(WORKSTREAM):
         start, end = parse_timeline(timeline)
-        lead = entities.split(",")[0].split(" (")[0] if entities else "UN DESA, UNFPA"
+        lead = activity_lead(entities)
         activities[("2019", code)], _c = Activity.objects.get_or_create(
             biennium=b2019,
             code=code,
@@ -665,7 +667,30 @@ def _programme() -> dict[tuple[str, str], Activity]:
                 "status": "ongoing" if end is None or end.year >= 2020 else "done",
             },
         )
+        if activities[("2019", code)].lead != lead:  # demo data loaded before the fix
+            Activity.objects.filter(pk=activities[("2019", code)].pk).update(lead=lead)
     return activities
+
+
+# The workstream plan lists each activity's entities in alphabetical order: the first one
+# listed is not its lead. Its leads, as the plan states them: the workstream's own leads for
+# the headings without entities; the UN Expert Group on Migration Statistics where the plan
+# names it as the body doing the work; the co-organisers of the forum (activity 4); otherwise
+# every working-group member listed, jointly (partners outside the group, in brackets, are
+# not leads).
+WORKSTREAM_LEADS = "UN DESA, UNFPA"
+EXPERT_GROUP = "UN Expert Group on Migration Statistics"
+
+
+def activity_lead(entities: str) -> str:
+    if not entities:
+        return WORKSTREAM_LEADS
+    if EXPERT_GROUP in entities:
+        return EXPERT_GROUP
+    if "(as co-organizers)" in entities:
+        organisers = entities.split("(as co-organizers)")[0]
+        return ", ".join(name.strip() for name in re.split(r"[,()]", organisers) if name.strip())
+    return re.sub(r"\s*\([^)]*\)", "", entities).strip()
 
 
 def _meeting(spec: dict[str, Any], activities: dict[tuple[str, str], Activity]) -> Meeting:
@@ -843,3 +868,5 @@ def demo_load() -> None:
         _upcoming(activities)
         _outcomes(meetings[-1])
         _capacity(activities, meetings)
+        financing_demo.load(activities)
+        attendance_demo.load(meetings)

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from . import views
 from .capacity import urls as capacity_urls
+from .financing import urls as financing_urls
 
 app_name = "meetings"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("programme/<int:pk>/report.xlsx", views.biennium_xlsx, name="biennium_xlsx"),
     path("documents/<int:version_pk>/download/", views.document_download, name="document_download"),
     path("", include(capacity_urls)),
+    path("", include(financing_urls)),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.models import User
 from portal.redirects import safe_next_url
 
-from . import exports, forms, ical, permissions, selectors, services
+from . import attendance, exports, forms, ical, permissions, selectors, services
 from .capacity import selectors as capacity_selectors
+from .financing import selectors as financing_selectors
 from .models import (
     ActionItem,
     Activity,
@@ -100,15 +101,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     meeting = found
     user = request.user
+    context_p = meeting.participation  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "meeting": meeting,
-        "p": meeting.participation,  # type: ignore[attr-defined]
+        "p": context_p,
         **selectors.meeting_page(meeting=meeting, user=user),
         "can_edit": permissions.can_edit_meeting(user, meeting),
         "can_manage": permissions.can_manage_participants(user, meeting),
         "can_register": permissions.can_register(user, meeting),
         "registration_form": forms.RegistrationForm(),
         "today": timezone.localdate(),
+        **attendance.page_context(meeting, from_attendance=context_p.from_attendance),
     }
     return render(request, "meetings/detail.html", context)
 
@@ -543,6 +546,7 @@ def biennium_report(request: HttpRequest, pk: int) -> HttpResponse:
     if permissions.can_view_capacity(request.user):  # donors and amounts: members only
         grants = capacity_selectors.biennium_grants(biennium)
         context |= {"grants": grants, "totals": capacity_selectors.funding_totals(grants)}
+        context |= financing_selectors.report_context(biennium)
     return render(request, "meetings/biennium_report.html", context)
 
 

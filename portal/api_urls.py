@@ -9,6 +9,7 @@ from indicators import apis_results as result_apis
 from indicators.public import apis as public_apis
 from meetings import apis as meeting_apis
 from meetings.capacity import apis as capacity_apis
+from meetings.financing import apis as financing_apis
 from portal import apis as portal_apis
 
 v1 = [
@@ -73,6 +74,11 @@ v1 = [
     path("missions/", capacity_apis.MissionListApi.as_view(), name="mission_list"),
     path("experts/", capacity_apis.ExpertListApi.as_view(), name="expert_list"),
     path("grants/", capacity_apis.GrantListApi.as_view(), name="grant_list"),
+    path(
+        "consultations/",
+        financing_apis.ConsultationListApi.as_view(),
+        name="consultation_list",
+    ),
     path(
         "forum/categories/",
         forum_apis.CategoryListApi.as_view(),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from indicators.models import Indicator
 from indicators.reports.charts import category_mark
+from indicators.reports.ratio import ratio_note
 from portal.models import Country
 
 from . import selectors
@@ -61,6 +62,8 @@ def country(request: HttpRequest, iso3: str) -> HttpResponse:
                     "row": r,
                     "national_mark": category_mark(_category(r.national), with_text=True),
                     "international_mark": category_mark(_category(r.international), with_text=True),
+                    "national_ratio": ratio_note(r.national, r.indicator),
+                    "international_ratio": ratio_note(r.international, r.indicator),
                 }
                 for r in rows
             ],

@@ -1,6 +1,8 @@
 """Models of the meetings app: meetings (meetings.py), the work programme (programme.py) and
-capacity building and financing (capacity.py)."""
+capacity building and financing (capacity.py), fund-raising consultations (financing.py) and the
+reported participant mix by type of institution (attendance.py)."""
 
+from .attendance import InstitutionType, ParticipantGroup
 from .capacity import (
     ExpertProfile,
     Grant,
@@ -10,6 +12,7 @@ from .capacity import (
     Training,
     TrainingEvaluation,
 )
+from .financing import Consultation
 from .meetings import (
     ActionItem,
     AgendaItem,
@@ -30,15 +33,18 @@ __all__ = [
     "AgendaItem",
     "Biennium",
     "Conclusion",
+    "Consultation",
     "Document",
     "ExpertProfile",
     "Grant",
+    "InstitutionType",
     "DocumentVersion",
     "Meeting",
     "MeetingPartner",
     "Mission",
     "Objective",
     "Participant",
+    "ParticipantGroup",
     "Session",
     "TraineeCount",
     "Trainer",

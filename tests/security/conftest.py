@@ -69,6 +69,7 @@ class World:
     run: object
     handle_b: str
     area_code_b: object  # "7" in KGZ's files
+    consultation: object = None  # a fund-raising consultation (the group's, no country)
 
 
 def _set_passwords(users) -> None:  # type: ignore[no-untyped-def]
@@ -182,4 +183,13 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
         run=run,
         handle_b=handle_b,
         area_code_b=area_code_b,
+        consultation=_consultation(),
+    )
+
+
+def _consultation():  # type: ignore[no-untyped-def]
+    from meetings.models import Consultation
+
+    return Consultation.objects.create(
+        date=dt.date(2026, 5, 1), donor_name="Matrix donor", amount_sought=1000, currency="EUR"
     )

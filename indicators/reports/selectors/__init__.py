@@ -320,6 +320,7 @@ PROGRESS_FIELDS = [
     "first_value",
     "latest_year",
     "latest_value",
+    "target",
     "category",
 ]
 

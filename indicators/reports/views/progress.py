@@ -17,6 +17,7 @@ from indicators.models import (
 )
 from indicators.models.results import Category
 from indicators.reports import charts, exports, selectors
+from indicators.reports.ratio import ratio_note
 from indicators.reports.selectors import pages
 from indicators.reports.views.common import (
     SOURCES,
@@ -31,8 +32,8 @@ from portal.typing import AuthedRequest
 # --- progress table -----------------------------------------------------------------
 
 
-def _cell(row: dict[str, Any] | None) -> str:
-    return _CellRenderer().cell(row)
+def _cell(row: dict[str, Any] | None, indicator: Indicator | None = None) -> str:
+    return _CellRenderer().cell(row, indicator)
 
 
 class _CellRenderer:
@@ -50,16 +51,27 @@ class _CellRenderer:
             found = self.marks[category] = str(charts.category_mark(category))
         return found
 
-    def cell(self, row: dict[str, Any] | None) -> str:
+    def cell(self, row: dict[str, Any] | None, indicator: Indicator | None = None) -> str:
         if row is None:
             return self.mark(None)
+        note = None if indicator is None else ratio_note(row, indicator)
+        flag = (
+            format_html(
+                ' <sup class="ratio-flag" title="{}: {}. {}">≠</sup>',
+                _("Progress Chart ratio (UN method)"),
+                note.label,
+                note.reason,
+            )
+            if note
+            else ""
+        )
         tip = self.tip % {
             "first": _num(row["first_value"]),
             "latest": _num(row["latest_value"]),
             "y0": row["first_year"] or "–",
             "y1": row["latest_year"] or "–",
         }
-        return f'<span title="{tip}">{self.mark(row["category"])}</span>'
+        return f'<span title="{tip}">{self.mark(row["category"])}</span>{flag}'
 
 
 def _progress_rows(
@@ -69,12 +81,13 @@ def _progress_rows(
     results: dict[tuple[int, int, str], dict[str, Any]],
 ) -> list[dict[str, Any]]:
     render = _CellRenderer().cell
-    keys = [(indicator.pk, source) for indicator in indicators for source in sources]
+    keys = [(indicator, source) for indicator in indicators for source in sources]
     rows = []
     for country in countries:
         pk = country.pk
         cells = "".join(
-            f"<td>{render(results.get((pk, indicator, source)))}</td>" for indicator, source in keys
+            f"<td>{render(results.get((pk, indicator.pk, source)), indicator)}</td>"
+            for indicator, source in keys
         )
         rows.append({"country": country, "cells": mark_safe(cells)})  # noqa: S308  # nosec B308, B703
     return rows

@@ -16,6 +16,7 @@ from indicators.models import (
 )
 from indicators.models.results import Category
 from indicators.reports import charts, exports, selectors
+from indicators.reports.ratio import ratio_note
 from indicators.reports.selectors import pages
 from indicators.reports.views.common import (
     _chart,
@@ -56,7 +57,7 @@ def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
                 "indicator": indicator,
                 "national": national,
                 "international": international,
-                "rows": [_explain(r) for r in (national, international) if r],
+                "rows": [_explain(r, indicator) for r in (national, international) if r],
                 "chart": _chart(
                     indicator,
                     f"{country.name} – {indicator.code}",
@@ -103,7 +104,7 @@ def country_profile(request: AuthedRequest, iso3: str) -> HttpResponse:
     return render(request, "indicators/reports/country.html", context)
 
 
-def _explain(row: dict[str, Any]) -> dict[str, Any]:
+def _explain(row: dict[str, Any], indicator: Indicator) -> dict[str, Any]:
     origin = (
         _("data sheet v%(version)s") % {"version": row["sheet_version"]}
         if row["source"] == "national"
@@ -121,6 +122,7 @@ def _explain(row: dict[str, Any]) -> dict[str, Any]:
         "target_text": _num(row["target"]),
         "t_star_text": _t_star_text(row),
         "origin": origin,
+        "ratio": ratio_note(row, indicator),
     }
 
 
@@ -157,6 +159,8 @@ def indicator_detail(request: AuthedRequest, code: str) -> HttpResponse:
                 "international": international,
                 "national_mark": charts.category_mark((national or {}).get("category")),
                 "international_mark": charts.category_mark((international or {}).get("category")),
+                "national_ratio": ratio_note(national, indicator),
+                "international_ratio": ratio_note(international, indicator),
                 "latest": _num((national or {}).get("latest_value")),
                 "t_star_text": _t_star_text(national),
                 "status": statuses.get(country.pk, ""),

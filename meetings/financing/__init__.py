@@ -1,0 +1,2 @@
+"""Fund-raising consultations: members read, the secretariat records (model in
+``meetings/models/financing.py``)."""
