@@ -36,8 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-BROKER_DB, CACHE_DB = 7, 8
+# LOAD_REDIS_PORT, LOAD_BROKER_DB, LOAD_CACHE_DB: another Redis instance or databases, for
+# a machine where 6379's databases 7 and 8 belong to someone else.
+REDIS_HOST, REDIS_PORT = "127.0.0.1", int(os.environ.get("LOAD_REDIS_PORT", "6379"))
+BROKER_DB = int(os.environ.get("LOAD_BROKER_DB", "7"))
+CACHE_DB = int(os.environ.get("LOAD_CACHE_DB", "8"))
 TRIVIAL = "healthz (trivial)"
 LOCK_FILE = Path(tempfile.gettempdir()) / "wgportal-load.lock"
 
@@ -92,6 +95,9 @@ def server_env(db_name: str, static_root: Path, media_root: Path) -> dict[str, s
             # No SMTP server on the test machine: notification mail is built and dropped.
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "LOG_LEVEL": "WARNING",
+            # 50 simulated users from one address and few accounts: the API's per-user
+            # throttle (5,000/hour in production) must not turn the load into 429s.
+            "API_THROTTLE_USER_RATE": os.environ.get("API_THROTTLE_USER_RATE", "100000/hour"),
         }
     )
     return env

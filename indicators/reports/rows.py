@@ -1,7 +1,9 @@
-"""Result rows: the engine's output tables turned into unsaved result model instances.
+"""Result rows: the engine's output tables turned into result rows to store.
 
-``services.engine_run_indicators`` stages what these build; nothing here touches the
-database except through the given reference ids."""
+Each row is a dict of the result model's column values by attribute name (``run_id``,
+``indicator_id``, ...), not a model instance: building 40,000 instances field by field cost
+as much as writing them. ``store.stage`` writes them (``services.engine_run_indicators``);
+nothing here touches the database except through the given reference ids."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pandas as pd
 
 from indicators import engine
 from indicators.engine.series import fingerprints, headline
-from indicators.models import AggregateResult, DiscrepancyResult, EngineRun, SeriesResult
+from indicators.models import EngineRun
 
 
 def _none(value: Any) -> Any:
@@ -51,7 +53,7 @@ def _column(table: pd.DataFrame, name: str) -> list[Any]:
 
 def _series_rows(
     run: EngineRun, assessed: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
-) -> list[SeriesResult]:
+) -> list[dict[str, Any]]:
     keys = ["indicator", "country", "source", "series"]
     origin_frame = frame.drop_duplicates(keys)
     origin = dict(
@@ -84,8 +86,8 @@ def _series_rows(
             else:
                 release_id, agency_id = found[2], refs.agencies.get(found[3])
         rows.append(
-            SeriesResult(
-                run=run,
+            dict(
+                run_id=run.pk,
                 indicator_id=refs.indicators[code],
                 country_id=refs.countries[country],
                 source=source,
@@ -115,15 +117,15 @@ def _series_rows(
 
 def _discrepancy_rows(
     run: EngineRun, table: pd.DataFrame, frame: pd.DataFrame, refs: _Refs
-) -> list[DiscrepancyResult]:
+) -> list[dict[str, Any]]:
     opens = (table["status"] == "discrepant") | table["classification_differs"].astype(bool)
     prints = fingerprints(frame, table.loc[opens, ["indicator", "country", "series"]])
     rows = []
     for record in table.to_dict("records"):
         code = str(record["indicator"])
         rows.append(
-            DiscrepancyResult(
-                run=run,
+            dict(
+                run_id=run.pk,
                 indicator_id=refs.indicators[code],
                 country_id=refs.countries[record["country"]],
                 series=record["series"],
@@ -144,15 +146,15 @@ def _discrepancy_rows(
     return rows
 
 
-def _aggregate_rows(run: EngineRun, table: pd.DataFrame, refs: _Refs) -> list[AggregateResult]:
+def _aggregate_rows(run: EngineRun, table: pd.DataFrame, refs: _Refs) -> list[dict[str, Any]]:
     rows = []
     for record in table.to_dict("records"):
         if record["region"] not in refs.regions:
             continue
         t_star, never = _t_star(record["t_star"])
         rows.append(
-            AggregateResult(
-                run=run,
+            dict(
+                run_id=run.pk,
                 indicator_id=refs.indicators[str(record["indicator"])],
                 region_id=refs.regions[record["region"]],
                 source=record["source"],

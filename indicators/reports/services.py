@@ -52,7 +52,7 @@ from indicators.models import (
     Observation,
     SeriesResult,
 )
-from indicators.reports import selectors
+from indicators.reports import selectors, store
 
 # Re-exported: ``indicators.reports.services`` stays the one import for every service.
 from indicators.reports.cases import (
@@ -424,14 +424,10 @@ def engine_run_indicators(*, run_id: int, indicator_codes: Sequence[str]) -> lis
         if locked.status != EngineRun.Status.RUNNING:
             return outcomes
         _clear_staged(run, [refs.indicators[code] for code in codes])
-        series = _series_rows(run, assessed, scoped, refs)
-        SeriesResult.objects.bulk_create(series, batch_size=BATCH)
-        DiscrepancyResult.objects.bulk_create(
-            _discrepancy_rows(run, table, scoped, refs), batch_size=BATCH
-        )
-        AggregateResult.objects.bulk_create(
-            _aggregate_rows(run, aggregates, refs), batch_size=BATCH
-        )
+        # COPY on PostgreSQL (store.py): the same rows bulk_create would write.
+        store.stage(SeriesResult, _series_rows(run, assessed, scoped, refs))
+        store.stage(DiscrepancyResult, _discrepancy_rows(run, table, scoped, refs))
+        store.stage(AggregateResult, _aggregate_rows(run, aggregates, refs))
     counted = assessed["indicator"].astype(str).value_counts()
     for outcome in outcomes:
         outcome["series"] = int(counted.get(outcome["indicator"], 0))
