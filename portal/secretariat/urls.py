@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/active/", views.member_active, name="member_active"),
     path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/open/", views.round_toggle, name="round_toggle"),

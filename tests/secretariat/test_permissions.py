@@ -76,6 +76,7 @@ def _pages(world):  # type: ignore[no-untyped-def]
                 {"role": "country_member", "organisation": target.organisation_id},
             ),
             (reverse("secretariat:member_active", args=[target.pk]), {"active": "0"}),
+            (reverse("secretariat:invitation_resend", args=[world["invitation"].pk]), {}),
             (reverse("secretariat:invitation_revoke", args=[world["invitation"].pk]), {}),
             (
                 reverse("secretariat:rounds"),
