@@ -141,3 +141,14 @@ class AreaCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["area"]
         field.queryset = country.areas.order_by("code")  # type: ignore[attr-defined]
+
+
+class RoundIndicatorsForm(forms.Form):
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators asked for"),
+        queryset=Indicator.objects.order_by("framework", "code"),
+        required=False,
+        help_text=_("None selected: the round asks for every indicator."),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    confirm_removals = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.secretariat import views
+from portal.secretariat import views, views_rounds
 
 app_name = "secretariat"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/open/", views.round_toggle, name="round_toggle"),
     path("rounds/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
+    path("rounds/<int:pk>/indicators/", views_rounds.round_indicators, name="round_indicators"),
     path("rounds/<int:pk>/completeness/", views.completeness, name="completeness"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),

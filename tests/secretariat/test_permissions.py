@@ -7,7 +7,7 @@ from django.urls import reverse
 from indicators.models import AreaCodeMapping, ReportingRound
 from meetings.models import Activity
 from portal.models import User
-from portal.secretariat.models import Invitation
+from portal.secretariat.models import Invitation, RoundIndicator
 from tests.factories import UserFactory
 from tests.meetings.factories import ActivityFactory
 
@@ -52,6 +52,7 @@ def _pages(world):  # type: ignore[no-untyped-def]
             reverse("secretariat:rounds"),
             reverse("secretariat:completeness", args=[round_pk]),
             reverse("secretariat:completeness", args=[round_pk]) + "?format=csv",
+            reverse("secretariat:round_indicators", args=[round_pk]),
             reverse("secretariat:indicators"),
             reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
             reverse("secretariat:activities"),
@@ -89,6 +90,10 @@ def _pages(world):  # type: ignore[no-untyped-def]
             ),
             (reverse("secretariat:round_deadline", args=[round_pk]), {"closes_on": "2026-12-20"}),
             (reverse("secretariat:round_toggle", args=[round_pk]), {"open": "0"}),
+            (
+                reverse("secretariat:round_indicators", args=[round_pk]),
+                {"indicators": [world["indicator"].pk]},
+            ),
             (
                 reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
                 {
@@ -136,6 +141,8 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert Invitation.objects.filter(email="someone@example.org").exists() is changed
     deadline = ReportingRound.objects.get(code="2026").closes_on
     assert (deadline.isoformat() == "2026-12-20") is changed
+    asked = RoundIndicator.objects.filter(round__code="2026").values_list("indicator", flat=True)
+    assert (list(asked) == [world["indicator"].pk]) is changed
     codes = set(AreaCodeMapping.objects.values_list("code", flat=True))
     assert codes == ({"12"} if changed else {"7"})
 
