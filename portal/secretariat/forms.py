@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 from meetings.models import Activity
-from portal.models import Country, Organisation, SubnationalArea, User
+from portal.models import Agency, Country, Organisation, SubnationalArea, User
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
@@ -29,7 +29,8 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.select_related("country")
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).select_related("country"),
     )
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=LANGUAGE_CHOICES)
 
@@ -152,3 +153,32 @@ class RoundIndicatorsForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
     confirm_removals = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.order_by("-is_member", "name_en"),
+        required=False,
+        help_text=_("National statistical offices and ministries only."),
+    )
+    agency = forms.ModelChoiceField(
+        label=_("International agency"),
+        queryset=Agency.objects.order_by("acronym_en"),
+        required=False,
+        help_text=_("International agencies' organisations only."),
+    )
+
+
+class MembershipForm(forms.Form):
+    is_member = forms.BooleanField(label=_("Member of the working group"), required=False)
+    member_since = forms.DateField(label=_("Member since"), widget=DateInput, required=False)
+    member_until = forms.DateField(
+        label=_("Member until"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Empty: still a member."),
+    )
+

@@ -46,3 +46,7 @@ def can_change_account(actor: AnyUser, account: User) -> bool:
     if not can_manage_members(actor) or actor.pk == account.pk:
         return False
     return not account.is_superuser or bool(actor.is_superuser)  # type: ignore[union-attr]
+
+
+def can_manage_organisations(user: AnyUser) -> bool:
+    return base.is_coordinator(user)

@@ -129,6 +129,13 @@ def invitation_create(
     if not full_name:
         raise ValidationError({"full_name": _("Give the person's name.")})
     check_role_organisation(role=role, organisation=organisation)
+    if not organisation.is_active:
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s is deactivated: it takes no new members.")
+                % {"name": organisation.name}
+            }
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -280,6 +287,17 @@ def member_update(
         _("You cannot change this account."),
     )
     check_role_organisation(role=role, organisation=organisation)
+    if (
+        organisation is not None
+        and not organisation.is_active
+        and organisation.pk != account.organisation_id
+    ):
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s is deactivated: it takes no new members.")
+                % {"name": organisation.name}
+            }
+        )
     old = {"role": account.role, "organisation": account.organisation_id}
     new = {"role": role, "organisation": organisation.pk if organisation else None}
     if old == new:
@@ -447,8 +465,12 @@ def _countries_owing(round_: ReportingRound) -> list[Country]:
     delivered = DataSheet.objects.filter(round=round_).filter(
         Q(status__in=DELIVERED) | Q(is_current=True)
     )
+    from portal.secretariat.selectors import members_during
+
     return list(
-        Country.objects.filter(is_member=True).exclude(pk__in=delivered.values("country_id"))
+        Country.objects.filter(is_member=True)
+        .filter(members_during(round_.opens_on, round_.closes_on))
+        .exclude(pk__in=delivered.values("country_id"))
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.secretariat import views, views_rounds
+from portal.secretariat import views, views_organisations, views_rounds
 
 app_name = "secretariat"
 
@@ -11,6 +11,21 @@ urlpatterns = [
     path("members/<int:pk>/active/", views.member_active, name="member_active"),
     path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("organisations/", views_organisations.organisations, name="organisations"),
+    path(
+        "organisations/<int:pk>/", views_organisations.organisation_edit, name="organisation_edit"
+    ),
+    path(
+        "organisations/<int:pk>/active/",
+        views_organisations.organisation_active,
+        name="organisation_active",
+    ),
+    path("countries/", views_organisations.member_countries, name="member_countries"),
+    path(
+        "countries/<str:iso3>/",
+        views_organisations.country_membership,
+        name="country_membership",
+    ),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/open/", views.round_toggle, name="round_toggle"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from indicators.models import AreaCodeMapping, ReportingRound
 from meetings.models import Activity
-from portal.models import User
+from portal.models import Country, Organisation, User
 from portal.secretariat.models import Invitation, RoundIndicator
 from tests.factories import UserFactory
 from tests.meetings.factories import ActivityFactory
@@ -37,6 +37,7 @@ def world(sheet_world):  # type: ignore[no-untyped-def]
         "activity": activity,
         "invitation": invitation,
         "area_code": AreaCodeMapping.objects.create(country=sheet_world.country_b, code="7"),
+        "organisation": Organisation.objects.create(name="Old secretariat", kind="secretariat"),
     }
 
 
@@ -58,6 +59,10 @@ def _pages(world):  # type: ignore[no-untyped-def]
             reverse("secretariat:activities"),
             reverse("secretariat:activity_edit", args=[world["activity"].pk]),
             reverse("secretariat:area_countries"),
+            reverse("secretariat:organisations"),
+            reverse("secretariat:organisation_edit", args=[world["organisation"].pk]),
+            reverse("secretariat:member_countries"),
+            reverse("secretariat:country_membership", args=["KGZ"]),
             reverse("secretariat:area_codes", args=["KGZ"]),
             reverse("secretariat:area_code_delete", args=[world["area_code"].pk]),
         ],
@@ -111,6 +116,22 @@ def _pages(world):  # type: ignore[no-untyped-def]
             ),
             (reverse("secretariat:area_codes", args=["KGZ"]), {"code": "12", "area": ""}),
             (reverse("secretariat:area_code_delete", args=[world["area_code"].pk]), {}),
+            (
+                reverse("secretariat:organisations"),
+                {"name": "Statistics Office C", "kind": "secretariat"},
+            ),
+            (
+                reverse("secretariat:organisation_edit", args=[world["organisation"].pk]),
+                {"name": "Renamed secretariat", "kind": "secretariat"},
+            ),
+            (
+                reverse("secretariat:organisation_active", args=[world["organisation"].pk]),
+                {"active": "0"},
+            ),
+            (
+                reverse("secretariat:country_membership", args=["KGZ"]),
+                {"is_member": "on", "member_since": "2001-05-01"},
+            ),
         ],
     }
 
@@ -143,6 +164,12 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert (deadline.isoformat() == "2026-12-20") is changed
     asked = RoundIndicator.objects.filter(round__code="2026").values_list("indicator", flat=True)
     assert (list(asked) == [world["indicator"].pk]) is changed
+    organisation = Organisation.objects.get(pk=world["organisation"].pk)
+    assert (organisation.name == "Renamed secretariat") is changed
+    assert organisation.is_active is not changed
+    assert Organisation.objects.filter(name="Statistics Office C").exists() is changed
+    kgz = Country.objects.get(iso3="KGZ")
+    assert (kgz.member_since is not None) is changed
     codes = set(AreaCodeMapping.objects.values_list("code", flat=True))
     assert codes == ({"12"} if changed else {"7"})
 
