@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
-from meetings.models import Activity
+from meetings.models import Activity, Biennium, Objective
 from portal.models import Agency, Country, Organisation, SubnationalArea, User
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
@@ -182,3 +182,66 @@ class MembershipForm(forms.Form):
         help_text=_("Empty: still a member."),
     )
 
+
+class BienniumForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ObjectiveForm(forms.Form):
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActivityDetailsForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    objective = forms.ModelChoiceField(
+        label=_("Objective"), queryset=Objective.objects.none(), required=False
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Main activity"),
+        queryset=Activity.objects.none(),
+        required=False,
+        empty_label=_("None: this is a main activity"),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead_organisations = forms.ModelMultipleChoiceField(
+        label=_("Lead organisations"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    lead = forms.CharField(
+        label=_("Lead entities as written"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown when no lead organisation is chosen."),
+    )
+    entities = forms.CharField(label=_("Participating entities"), max_length=500, required=False)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
+    end_date = forms.DateField(
+        label=_("End"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty for ongoing activities."),
+    )
+    timeline_note = forms.CharField(label=_("Timeline as written"), max_length=200, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+    progress_notes = forms.CharField(
+        label=_("Progress notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, biennium: Biennium, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = biennium.objectives.all()  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = biennium.activities.filter(  # type: ignore[attr-defined]
+            parent=None
+        ).order_by("order", "code")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.secretariat import views, views_organisations, views_rounds
+from portal.secretariat import views, views_organisations, views_programme, views_rounds
 
 app_name = "secretariat"
 
@@ -39,4 +39,17 @@ urlpatterns = [
     path("areas/codes/<int:pk>/delete/", views.area_code_delete, name="area_code_delete"),
     path("programme/", views.activities, name="activities"),
     path("programme/activities/<int:pk>/", views.activity_edit, name="activity_edit"),
+    path(
+        "programme/activities/<int:pk>/details/",
+        views_programme.activity_details,
+        name="activity_details",
+    ),
+    path("programme/bienniums/", views_programme.bienniums, name="bienniums"),
+    path("programme/bienniums/<int:pk>/", views_programme.biennium_edit, name="biennium_edit"),
+    path(
+        "programme/bienniums/<int:pk>/activities/new/",
+        views_programme.activity_create,
+        name="activity_create",
+    ),
+    path("programme/objectives/<int:pk>/", views_programme.objective_edit, name="objective_edit"),
 ]

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import AreaCodeMapping, ReportingRound
-from meetings.models import Activity
+from meetings.models import Activity, Biennium, Objective
 from portal.models import Country, Organisation, User
 from portal.secretariat.models import Invitation, RoundIndicator
 from tests.factories import UserFactory
@@ -60,6 +60,11 @@ def _pages(world):  # type: ignore[no-untyped-def]
             reverse("secretariat:activity_edit", args=[world["activity"].pk]),
             reverse("secretariat:area_countries"),
             reverse("secretariat:organisations"),
+            reverse("secretariat:bienniums"),
+            reverse("secretariat:biennium_edit", args=[world["activity"].biennium_id]),
+            reverse("secretariat:objective_edit", args=[world["activity"].objective_id]),
+            reverse("secretariat:activity_create", args=[world["activity"].biennium_id]),
+            reverse("secretariat:activity_details", args=[world["activity"].pk]),
             reverse("secretariat:organisation_edit", args=[world["organisation"].pk]),
             reverse("secretariat:member_countries"),
             reverse("secretariat:country_membership", args=["KGZ"]),
@@ -129,6 +134,14 @@ def _pages(world):  # type: ignore[no-untyped-def]
                 {"active": "0"},
             ),
             (
+                reverse("secretariat:bienniums"),
+                {"title": "Programme 2030", "start_year": "2030", "end_year": "2031"},
+            ),
+            (
+                reverse("secretariat:objective_edit", args=[world["activity"].objective_id]),
+                {"number": "7", "title": "Renumbered"},
+            ),
+            (
                 reverse("secretariat:country_membership", args=["KGZ"]),
                 {"is_member": "on", "member_since": "2001-05-01"},
             ),
@@ -168,6 +181,8 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert (organisation.name == "Renamed secretariat") is changed
     assert organisation.is_active is not changed
     assert Organisation.objects.filter(name="Statistics Office C").exists() is changed
+    assert Biennium.objects.filter(start_year=2030).exists() is changed
+    assert Objective.objects.filter(number=7).exists() is changed
     kgz = Country.objects.get(iso3="KGZ")
     assert (kgz.member_since is not None) is changed
     codes = set(AreaCodeMapping.objects.values_list("code", flat=True))
