@@ -183,40 +183,49 @@ class MembershipForm(forms.Form):
     )
 
 
+# Text the secretariat writes (in whichever language it was written): marked for readers
+# and checks that tell the interface's words from the content.
+USER_TEXT = {"rows": 3, "data-user-content": ""}
+
+
 class BienniumForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     start_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
     end_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"), required=False, widget=forms.Textarea(attrs=USER_TEXT)
     )
 
 
 class ObjectiveForm(forms.Form):
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
-    title = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs=USER_TEXT))
 
 
 class ActivityDetailsForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
-    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs=USER_TEXT))
     objective = forms.ModelChoiceField(
-        label=_("Objective"), queryset=Objective.objects.none(), required=False
+        label=_("Objective"),
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"data-user-content": ""}),
     )
     parent = forms.ModelChoiceField(
         label=_("Main activity"),
         queryset=Activity.objects.none(),
         required=False,
         empty_label=_("None: this is a main activity"),
+        widget=forms.Select(attrs={"data-user-content": ""}),
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"), required=False, widget=forms.Textarea(attrs=USER_TEXT)
     )
     lead_organisations = forms.ModelMultipleChoiceField(
         label=_("Lead organisations"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-user-content": ""}),
     )
     lead = forms.CharField(
         label=_("Lead entities as written"),
@@ -235,7 +244,7 @@ class ActivityDetailsForm(forms.Form):
     timeline_note = forms.CharField(label=_("Timeline as written"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
     progress_notes = forms.CharField(
-        label=_("Progress notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Progress notes"), required=False, widget=forms.Textarea(attrs=USER_TEXT)
     )
     order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
 
