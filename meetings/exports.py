@@ -83,7 +83,7 @@ def biennium_xlsx(biennium: Biennium, sections: list[dict[str, Any]]) -> bytes:
                 [
                     safe_cell(label),
                     safe_cell(f"{activity.code} {activity.title}"),
-                    safe_cell(activity.lead),
+                    safe_cell(activity.leads),
                     safe_cell(activity.entities),
                     safe_cell(activity.timeline_note),
                     str(activity.get_status_display()),

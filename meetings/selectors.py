@@ -440,7 +440,11 @@ class Timeline:
 
 
 def _activity_tree(biennium: Biennium) -> list[tuple[Activity, int]]:
-    activities = list(biennium.activities.select_related("objective").prefetch_related("meetings"))
+    activities = list(
+        biennium.activities.select_related("objective").prefetch_related(
+            "meetings", "lead_organisations"
+        )
+    )
     children: dict[int | None, list[Activity]] = defaultdict(list)
     for activity in activities:
         children[activity.parent_id].append(activity)

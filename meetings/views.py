@@ -521,7 +521,11 @@ def biennium_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activities",
             queryset=Activity.objects.filter(parent=None).prefetch_related(
                 "meetings",
-                Prefetch("sub_activities", queryset=Activity.objects.prefetch_related("meetings")),
+                "lead_organisations",
+                Prefetch(
+                    "sub_activities",
+                    queryset=Activity.objects.prefetch_related("meetings", "lead_organisations"),
+                ),
             ),
         )
     )

@@ -50,6 +50,18 @@ class Country(BilingualNameMixin, models.Model):
         default=False,
         help_text=_("Takes part in the working group and submits data sheets."),
     )
+    member_since = models.DateField(
+        _("member since"),
+        null=True,
+        blank=True,
+        help_text=_("When the country joined the working group (empty: not recorded)."),
+    )
+    member_until = models.DateField(
+        _("member until"),
+        null=True,
+        blank=True,
+        help_text=_("When the country left the working group (empty: still a member)."),
+    )
 
     class Meta:
         ordering = ["name_en"]
@@ -159,6 +171,11 @@ class Organisation(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="organisations",
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Deactivated organisations stay on their records but take no new members."),
     )
 
     class Meta:

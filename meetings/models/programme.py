@@ -83,7 +83,18 @@ class Activity(TimeStampedModel):
     code = models.CharField(_("code"), max_length=20)
     title = models.TextField(_("activity"))
     description = models.TextField(_("description"), blank=True)
-    lead = models.CharField(_("lead entities"), max_length=300, blank=True)
+    lead = models.CharField(
+        _("lead entities as written"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown when no lead organisation is chosen."),
+    )
+    lead_organisations = models.ManyToManyField(
+        "portal.Organisation",
+        verbose_name=_("lead organisations"),
+        blank=True,
+        related_name="led_activities",
+    )
     entities = models.CharField(_("participating entities"), max_length=500, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(
@@ -116,3 +127,9 @@ class Activity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title[:80]}"
+
+    @property
+    def leads(self) -> str:
+        """The lead organisations' names (prefetch ``lead_organisations``), else the text."""
+        names = [organisation.name for organisation in self.lead_organisations.all()]
+        return ", ".join(names) if names else self.lead

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
-from meetings.models import Activity
-from portal.models import Country, Organisation, SubnationalArea, User
+from meetings.models import Activity, Biennium, Objective
+from portal.models import Agency, Country, Organisation, SubnationalArea, User
 
 LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
@@ -29,7 +29,8 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.select_related("country")
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).select_related("country"),
     )
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=LANGUAGE_CHOICES)
 
@@ -186,3 +187,115 @@ class SynthesisFilterForm(forms.Form):
                 % {"code": indicator.code, "goal": goal},
             )
         return cleaned
+
+
+class RoundIndicatorsForm(forms.Form):
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators asked for"),
+        queryset=Indicator.objects.order_by("framework", "code"),
+        required=False,
+        help_text=_("None selected: the round asks for every indicator."),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    confirm_removals = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.order_by("-is_member", "name_en"),
+        required=False,
+        help_text=_("National statistical offices and ministries only."),
+    )
+    agency = forms.ModelChoiceField(
+        label=_("International agency"),
+        queryset=Agency.objects.order_by("acronym_en"),
+        required=False,
+        help_text=_("International agencies' organisations only."),
+    )
+
+
+class MembershipForm(forms.Form):
+    is_member = forms.BooleanField(label=_("Member of the working group"), required=False)
+    member_since = forms.DateField(label=_("Member since"), widget=DateInput, required=False)
+    member_until = forms.DateField(
+        label=_("Member until"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Empty: still a member."),
+    )
+
+
+# Text the secretariat writes (in whichever language it was written): marked for readers
+# and checks that tell the interface's words from the content.
+USER_TEXT = {"rows": 3, "data-user-content": ""}
+
+
+class BienniumForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs=USER_TEXT)
+    )
+
+
+class ObjectiveForm(forms.Form):
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs=USER_TEXT))
+
+
+class ActivityDetailsForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs=USER_TEXT))
+    objective = forms.ModelChoiceField(
+        label=_("Objective"),
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"data-user-content": ""}),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Main activity"),
+        queryset=Activity.objects.none(),
+        required=False,
+        empty_label=_("None: this is a main activity"),
+        widget=forms.Select(attrs={"data-user-content": ""}),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs=USER_TEXT)
+    )
+    lead_organisations = forms.ModelMultipleChoiceField(
+        label=_("Lead organisations"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-user-content": ""}),
+    )
+    lead = forms.CharField(
+        label=_("Lead entities as written"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown when no lead organisation is chosen."),
+    )
+    entities = forms.CharField(label=_("Participating entities"), max_length=500, required=False)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
+    end_date = forms.DateField(
+        label=_("End"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty for ongoing activities."),
+    )
+    timeline_note = forms.CharField(label=_("Timeline as written"), max_length=200, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+    progress_notes = forms.CharField(
+        label=_("Progress notes"), required=False, widget=forms.Textarea(attrs=USER_TEXT)
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, biennium: Biennium, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = biennium.objectives.all()  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = biennium.activities.filter(  # type: ignore[attr-defined]
+            parent=None
+        ).order_by("order", "code")

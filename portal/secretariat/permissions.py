@@ -51,3 +51,7 @@ def can_change_account(actor: AnyUser, account: User) -> bool:
 def can_view_synthesis(user: AnyUser) -> bool:
     """The synthesis of the country data sheets and the status by institution."""
     return base.is_coordinator(user)
+
+
+def can_manage_organisations(user: AnyUser) -> bool:
+    return base.is_coordinator(user)

@@ -42,6 +42,16 @@ def requested_indicator_ids(round_: ReportingRound) -> list[int]:
     return ids or list(Indicator.objects.values_list("pk", flat=True))
 
 
+def members_during(start: datetime.date, end: datetime.date) -> Q:
+    """Countries that were members of the group at some time from ``start`` to ``end``:
+    current members (unless they joined after ``end``) and those that left after ``start``."""
+    return (
+        (Q(is_member=True) | Q(member_until__gte=start))
+        & (Q(member_since__isnull=True) | Q(member_since__lte=end))
+        & (Q(member_until__isnull=True) | Q(member_until__gte=start))
+    )
+
+
 NOT_STARTED = "not_started"
 
 
@@ -78,7 +88,8 @@ def _pick(sheets: list[DataSheet]) -> DataSheet | None:
 def round_completeness(
     *, round_: ReportingRound, today: datetime.date
 ) -> list[CountryCompleteness]:
-    """Per member country (and any other country with a sheet in the round): its status,
+    """Per country that was a member during the round (and any other country with a sheet
+    in it): its status,
     days late, share of requested indicators covered, share of values that name a source.
 
     A fixed number of queries whatever the number of countries."""
@@ -89,9 +100,9 @@ def round_completeness(
         Q(status__in=DataSheet.OPEN) | Q(is_current=True)
     ):
         by_country.setdefault(candidate.country_id, []).append(candidate)
-    countries = Country.objects.filter(Q(is_member=True) | Q(pk__in=list(by_country))).order_by(
-        "name_en"
-    )
+    countries = Country.objects.filter(
+        members_during(round_.opens_on, round_.closes_on) | Q(pk__in=list(by_country))
+    ).order_by("name_en")
     chosen = {country_id: _pick(sheets) for country_id, sheets in by_country.items()}
     sheet_ids = [picked.pk for picked in chosen.values() if picked is not None]
     counts = {

@@ -74,6 +74,38 @@ def check_role_organisation(*, role: str, organisation: Organisation | None) -> 
 # --- invitations -----------------------------------------------------------------------------
 
 
+def _invitation_mail(invitation: Invitation, token: str, actor: User) -> str:
+    """E-mail the invitation's link in the invitee's language; returns the link. A mail that
+    cannot be sent leaves ``mail_failed`` set on the invitation (the page shows the link)."""
+    link = _absolute(reverse("secretariat:invitation_accept", args=[token]))
+    organisation = invitation.organisation
+    with translation.override(invitation.language):
+        subject = _("You are invited to the Statistics Working Group portal")
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,") % {"name": invitation.full_name},
+                _(
+                    "%(actor)s invited you to the portal as %(role)s of %(organisation)s. "
+                    "Choose your password here (the link works until %(expires)s UTC):"
+                )
+                % {
+                    "actor": actor.full_name or actor.email,
+                    "role": invitation.get_role_display(),
+                    "organisation": organisation.name,
+                    "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+                },
+                link,
+            ]
+        )
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except (OSError, smtplib.SMTPException) as exc:
+        # The invitation stands; the page gives the coordinator the link to pass on.
+        logger.error("invitation e-mail to %s not sent: %s", invitation.email, exc)
+        invitation.mail_failed = True  # type: ignore[attr-defined]
+    return link
+
+
 def invitation_create(
     *,
     actor: User,
@@ -97,6 +129,13 @@ def invitation_create(
     if not full_name:
         raise ValidationError({"full_name": _("Give the person's name.")})
     check_role_organisation(role=role, organisation=organisation)
+    if not organisation.is_active:
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s is deactivated: it takes no new members.")
+                % {"name": organisation.name}
+            }
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -121,31 +160,7 @@ def invitation_create(
             address=address,
             details={"email": email, "role": role, "organisation": organisation.pk},
         )
-    link = _absolute(reverse("secretariat:invitation_accept", args=[token]))
-    with translation.override(invitation.language):
-        subject = _("You are invited to the Statistics Working Group portal")
-        body = "\n\n".join(
-            [
-                _("Dear %(name)s,") % {"name": full_name},
-                _(
-                    "%(actor)s invited you to the portal as %(role)s of %(organisation)s. "
-                    "Choose your password here (the link works until %(expires)s UTC):"
-                )
-                % {
-                    "actor": actor.full_name or actor.email,
-                    "role": invitation.get_role_display(),
-                    "organisation": organisation.name,
-                    "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
-                },
-                link,
-            ]
-        )
-    try:
-        send_mail(subject, body, None, [email])
-    except (OSError, smtplib.SMTPException) as exc:
-        # The invitation stands; the page gives the coordinator the link to pass on.
-        logger.error("invitation e-mail to %s not sent: %s", email, exc)
-        invitation.mail_failed = True  # type: ignore[attr-defined]
+    link = _invitation_mail(invitation, token, actor)
     return invitation, link
 
 
@@ -209,6 +224,52 @@ def invitation_revoke(*, actor: User, invitation: Invitation, address: str | Non
         )
 
 
+def invitation_resend(
+    *, actor: User, invitation: Invitation, address: str | None = None
+) -> tuple[Invitation, str]:
+    """Send a pending or expired invitation again: a new link (the old one stops working)
+    valid 14 days from now. Accepted or withdrawn invitations cannot be re-sent."""
+    _require(
+        permissions.can_manage_members(actor), _("Only the secretariat can re-send invitations.")
+    )
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=invitation.pk)
+        )
+        if locked.accepted_at is not None:
+            raise ValidationError(
+                _("%(email)s accepted this invitation already.") % {"email": locked.email}
+            )
+        if locked.revoked_at is not None:
+            raise ValidationError(
+                _("This invitation was withdrawn; invite %(email)s again instead.")
+                % {"email": locked.email}
+            )
+        if User.objects.filter(email__iexact=locked.email).exists():
+            raise ValidationError(_("%(email)s already has an account.") % {"email": locked.email})
+        old_expiry = locked.expires_at
+        locked.token_hash = hash_key(token)
+        locked.expires_at = timezone.now() + INVITATION_VALIDITY
+        locked.save(update_fields=["token_hash", "expires_at"])
+        audit_record(
+            action="member.invitation_resent",
+            obj=locked,
+            summary=f"invitation of {locked.email} re-sent, new link until "
+            f"{locked.expires_at:%Y-%m-%d}",
+            actor=actor,
+            address=address,
+            details={
+                "old_expires_at": old_expiry.isoformat(),
+                "new_expires_at": locked.expires_at.isoformat(),
+            },
+        )
+    link = _invitation_mail(locked, token, actor)
+    return locked, link
+
+
 # --- accounts ----------------------------------------------------------------------------------
 
 
@@ -226,6 +287,17 @@ def member_update(
         _("You cannot change this account."),
     )
     check_role_organisation(role=role, organisation=organisation)
+    if (
+        organisation is not None
+        and not organisation.is_active
+        and organisation.pk != account.organisation_id
+    ):
+        raise ValidationError(
+            {
+                "organisation": _("%(name)s is deactivated: it takes no new members.")
+                % {"name": organisation.name}
+            }
+        )
     old = {"role": account.role, "organisation": account.organisation_id}
     new = {"role": role, "organisation": organisation.pk if organisation else None}
     if old == new:
@@ -393,8 +465,12 @@ def _countries_owing(round_: ReportingRound) -> list[Country]:
     delivered = DataSheet.objects.filter(round=round_).filter(
         Q(status__in=DELIVERED) | Q(is_current=True)
     )
+    from portal.secretariat.selectors import members_during
+
     return list(
-        Country.objects.filter(is_member=True).exclude(pk__in=delivered.values("country_id"))
+        Country.objects.filter(is_member=True)
+        .filter(members_during(round_.opens_on, round_.closes_on))
+        .exclude(pk__in=delivered.values("country_id"))
     )
 
 

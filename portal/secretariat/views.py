@@ -166,6 +166,36 @@ def invitation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("secretariat:members")
 
 
+@require_POST
+@secretariat_only(permissions.can_manage_members)
+def invitation_resend(request: AuthedRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        invitation, link = services.invitation_resend(
+            actor=request.user, invitation=invitation, address=_address(request)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if getattr(invitation, "mail_failed", False):
+            messages.warning(
+                request,
+                _(
+                    "The e-mail to %(email)s could not be sent; give them this link "
+                    "yourself (valid 14 days): %(link)s"
+                )
+                % {"email": invitation.email, "link": link},
+            )
+        else:
+            messages.success(
+                request,
+                _("A new link was sent to %(email)s; the previous one no longer works.")
+                % {"email": invitation.email},
+            )
+    return redirect("secretariat:members")
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The invitee's page (no login): choose a password; the account is created then."""
     invitation = services.invitation_find(token)

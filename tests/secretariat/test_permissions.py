@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import AreaCodeMapping, ReportingRound
-from meetings.models import Activity
-from portal.models import User
-from portal.secretariat.models import Invitation
+from meetings.models import Activity, Biennium, Objective
+from portal.models import Country, Organisation, User
+from portal.secretariat.models import Invitation, RoundIndicator
 from tests.factories import UserFactory
 from tests.meetings.factories import ActivityFactory
 
@@ -37,6 +37,7 @@ def world(sheet_world):  # type: ignore[no-untyped-def]
         "activity": activity,
         "invitation": invitation,
         "area_code": AreaCodeMapping.objects.create(country=sheet_world.country_b, code="7"),
+        "organisation": Organisation.objects.create(name="Old secretariat", kind="secretariat"),
     }
 
 
@@ -52,11 +53,21 @@ def _pages(world):  # type: ignore[no-untyped-def]
             reverse("secretariat:rounds"),
             reverse("secretariat:completeness", args=[round_pk]),
             reverse("secretariat:completeness", args=[round_pk]) + "?format=csv",
+            reverse("secretariat:round_indicators", args=[round_pk]),
             reverse("secretariat:indicators"),
             reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
             reverse("secretariat:activities"),
             reverse("secretariat:activity_edit", args=[world["activity"].pk]),
             reverse("secretariat:area_countries"),
+            reverse("secretariat:organisations"),
+            reverse("secretariat:bienniums"),
+            reverse("secretariat:biennium_edit", args=[world["activity"].biennium_id]),
+            reverse("secretariat:objective_edit", args=[world["activity"].objective_id]),
+            reverse("secretariat:activity_create", args=[world["activity"].biennium_id]),
+            reverse("secretariat:activity_details", args=[world["activity"].pk]),
+            reverse("secretariat:organisation_edit", args=[world["organisation"].pk]),
+            reverse("secretariat:member_countries"),
+            reverse("secretariat:country_membership", args=["KGZ"]),
             reverse("secretariat:area_codes", args=["KGZ"]),
             reverse("secretariat:area_code_delete", args=[world["area_code"].pk]),
         ],
@@ -76,6 +87,7 @@ def _pages(world):  # type: ignore[no-untyped-def]
                 {"role": "country_member", "organisation": target.organisation_id},
             ),
             (reverse("secretariat:member_active", args=[target.pk]), {"active": "0"}),
+            (reverse("secretariat:invitation_resend", args=[world["invitation"].pk]), {}),
             (reverse("secretariat:invitation_revoke", args=[world["invitation"].pk]), {}),
             (
                 reverse("secretariat:rounds"),
@@ -88,6 +100,10 @@ def _pages(world):  # type: ignore[no-untyped-def]
             ),
             (reverse("secretariat:round_deadline", args=[round_pk]), {"closes_on": "2026-12-20"}),
             (reverse("secretariat:round_toggle", args=[round_pk]), {"open": "0"}),
+            (
+                reverse("secretariat:round_indicators", args=[round_pk]),
+                {"indicators": [world["indicator"].pk]},
+            ),
             (
                 reverse("secretariat:indicator_edit", args=[world["indicator"].pk]),
                 {
@@ -105,6 +121,30 @@ def _pages(world):  # type: ignore[no-untyped-def]
             ),
             (reverse("secretariat:area_codes", args=["KGZ"]), {"code": "12", "area": ""}),
             (reverse("secretariat:area_code_delete", args=[world["area_code"].pk]), {}),
+            (
+                reverse("secretariat:organisations"),
+                {"name": "Statistics Office C", "kind": "secretariat"},
+            ),
+            (
+                reverse("secretariat:organisation_edit", args=[world["organisation"].pk]),
+                {"name": "Renamed secretariat", "kind": "secretariat"},
+            ),
+            (
+                reverse("secretariat:organisation_active", args=[world["organisation"].pk]),
+                {"active": "0"},
+            ),
+            (
+                reverse("secretariat:bienniums"),
+                {"title": "Programme 2030", "start_year": "2030", "end_year": "2031"},
+            ),
+            (
+                reverse("secretariat:objective_edit", args=[world["activity"].objective_id]),
+                {"number": "7", "title": "Renumbered"},
+            ),
+            (
+                reverse("secretariat:country_membership", args=["KGZ"]),
+                {"is_member": "on", "member_since": "2001-05-01"},
+            ),
         ],
     }
 
@@ -135,6 +175,16 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert Invitation.objects.filter(email="someone@example.org").exists() is changed
     deadline = ReportingRound.objects.get(code="2026").closes_on
     assert (deadline.isoformat() == "2026-12-20") is changed
+    asked = RoundIndicator.objects.filter(round__code="2026").values_list("indicator", flat=True)
+    assert (list(asked) == [world["indicator"].pk]) is changed
+    organisation = Organisation.objects.get(pk=world["organisation"].pk)
+    assert (organisation.name == "Renamed secretariat") is changed
+    assert organisation.is_active is not changed
+    assert Organisation.objects.filter(name="Statistics Office C").exists() is changed
+    assert Biennium.objects.filter(start_year=2030).exists() is changed
+    assert Objective.objects.filter(number=7).exists() is changed
+    kgz = Country.objects.get(iso3="KGZ")
+    assert (kgz.member_since is not None) is changed
     codes = set(AreaCodeMapping.objects.values_list("code", flat=True))
     assert codes == ({"12"} if changed else {"7"})
 

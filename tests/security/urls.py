@@ -108,6 +108,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "portal:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "secretariat:invitation_accept": {"token": "not-an-invitation"},
         "secretariat:area_codes": {"iso3": "KGZ"},
+        "secretariat:country_membership": {"iso3": "KGZ"},
         "secretariat:area_code_delete": {"pk": w.area_code_b.pk},
         "indicators:sheet_diff": {"pk": w.sheet_b.pk, "other": w.sheet_b.pk},
         "indicators:value_history": {"pk": w.sheet_b.pk, "observation": w.observation_b.pk},
