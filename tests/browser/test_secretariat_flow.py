@@ -2,7 +2,8 @@
 invites a focal point by e-mail (the invitee accepts and logs in), opens a round with a
 deadline and indicators, the daily reminder task e-mails the late country, the completeness
 dashboard shows it not started and late, an indicator's target is edited, the engine rerun
-completes and the indicator's results page shows the recomputed figures."""
+completes, the indicator's results page shows the recomputed figures, and the synthesis of
+the country data sheets marks the country without accepted subnational values."""
 
 from __future__ import annotations
 
@@ -164,3 +165,13 @@ def test_coordinator_runs_a_round_end_to_end(page):  # type: ignore[no-untyped-d
     assert "on track" in before["Kyrgyzstan"] and "off track" not in before["Kyrgyzstan"]
     assert "off track" in after["Kyrgyzstan"]
     assert before["Kazakhstan"] == after["Kazakhstan"]
+
+    # 8. The synthesis of the country data sheets: Kazakhstan's accepted sheet has values
+    # below national level; Kyrgyzstan's sheet is not accepted, so its row is a marked gap.
+    page.goto("/secretariat/synthesis/")
+    kaz = page.locator('#synthesis-subnational tr[data-iso3="KAZ"]')
+    assert kaz.locator("td.gap").count() == 0
+    assert kaz.locator("li").count() > 0
+    kgz = page.locator('#synthesis-subnational tr[data-iso3="KGZ"] td.gap')
+    assert kgz.count() == 1
+    _shot(page, "6-synthesis")
