@@ -34,6 +34,7 @@ from indicators.models import (
 from indicators.services.validation import disaggregation_key, key_too_long
 from indicators.units import load_synonyms, unit_key
 from portal.models import Agency, Country, User
+from portal.selectors import country_lookup
 
 STAGING_SALT = "indicators.staged-international-release"
 
@@ -194,13 +195,8 @@ def _parse(name: str, data: bytes, fmt: str) -> ParseResult:
 
 def _country_codes() -> dict[str, Country]:
     """Every code a release may use for a country, without case: M49 (with or without
-    leading zeros), ISO3, ISO2."""
-    countries: dict[str, Country] = {}
-    for country in Country.objects.all():
-        for code in (country.m49, country.m49.lstrip("0"), country.iso3, country.iso2):
-            if code:
-                countries[code.casefold()] = country
-    return countries
+    leading zeros), ISO3, ISO2 (names are not codes: a release names areas by code)."""
+    return country_lookup(names=False)
 
 
 def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[InternationalObservation]:

@@ -34,6 +34,7 @@ from indicators.models import (
 )
 from indicators.services.validation import Candidate, RowMapper
 from portal.models import Country, User
+from portal.selectors import country_lookup
 
 Key = tuple[int, int | None, str, int]
 STAGING_SALT = "indicators.staged-upload"
@@ -487,6 +488,13 @@ def datasheet_import_preview(
     return preview
 
 
+#: Columns whose numeric codes are UN M49 country codes: the SDG global database's
+#: GeoAreaCode, Open SDG's map code GeoCode, a plain Country column and SDMX's REF_AREA
+#: dimension. A number in a file's own area column (Open SDG's REF_AREA, the template's area)
+#: is one of the country's own area codes, mapped or not, never another country.
+M49_COLUMNS = frozenset({"GEOAREACODE", "GEOCODE", "GEOAREANAME", "COUNTRY"})
+
+
 def _other_country_problem(
     name: str, data: bytes, result: ParseResult, country: Country
 ) -> Problem | None:
@@ -499,13 +507,19 @@ def _other_country_problem(
     own_areas = set(country.areas.values_list("code", flat=True)) | set(
         AreaCodeMapping.objects.filter(country=country).values_list("code", flat=True)
     )
-    named = declared_countries(data, result.format) + [
-        ("REF_AREA", area) for area in sorted({row.area for row in result.rows}) if area
+    # (where, what, whether a number there is an M49 code)
+    named = [
+        (where, what, where in M49_COLUMNS)
+        for where, what in declared_countries(data, result.format)
+    ] + [
+        ("REF_AREA", area, result.format == "sdmx")
+        for area in sorted({row.area for row in result.rows})
+        if area
     ]
     own_areas = {code.casefold() for code in own_areas}
     countries = _countries_by_name()  # one query, not one per area of the file
-    for where, what in named:
-        if what.strip().casefold() in own_areas:
+    for where, what, m49 in named:
+        if what.strip().casefold() in own_areas or (not m49 and what.strip().isdigit()):
             continue
         found = country_named(what, countries)
         if found is not None and found.pk != country.pk:
@@ -526,19 +540,7 @@ def _other_country_problem(
 def _countries_by_name() -> dict[str, Country]:
     """Every country by ISO 3166 alpha-3 and alpha-2 code, M49 code (with and without leading
     zeros) and English and Spanish name, without case."""
-    found: dict[str, Country] = {}
-    for country in Country.objects.all():
-        for key in (
-            country.name_en,
-            country.name_es,
-            country.m49,
-            country.m49.lstrip("0"),
-            country.iso2,
-            country.iso3,
-        ):
-            if key:
-                found[key.casefold()] = country
-    return found
+    return country_lookup()
 
 
 def country_named(text: str, countries: dict[str, Country] | None = None) -> Country | None:
