@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -38,12 +39,15 @@ from forum.models import (
     TopicReadState,
 )
 from forum.rendering import HANDLE_PATTERN, find_mentions, link_mentions, render_markdown
+from portal.logging import log_event
 from portal.models import User
 from portal.outbox import enqueue
 from portal.uploads import MAX_ATTACHMENTS_PER_POST
 from portal.uploads import check_attachment as check_upload
 
 TITLE_MIN, TITLE_MAX = 5, 200
+logger = logging.getLogger(__name__)
+
 SOURCE_MAX = 50_000
 REASON_MAX = 300
 LANGUAGES = ("en", "es")
@@ -566,6 +570,7 @@ def notifications_email_immediate(*, notification_ids: Iterable[int]) -> int:
         send_mail(subject, body, None, [user.email])
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
         sent += 1
+    log_event(logger, "email.forum_immediate", sent=sent)
     return sent
 
 
@@ -602,6 +607,9 @@ def notifications_email_digest(*, now: datetime | None = None) -> int:
             send_mail(subject, body, None, [user.email])
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
         sent += 1
+    log_event(
+        logger, "email.forum_digest", sent=sent, notifications=sum(map(len, by_user.values()))
+    )
     return sent
 
 

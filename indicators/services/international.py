@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,8 +35,11 @@ from indicators.models import (
 )
 from indicators.services.validation import disaggregation_key, key_too_long
 from indicators.units import load_synonyms, unit_key
+from portal.logging import log_event, since
 from portal.models import Agency, Country, User
 from portal.selectors import country_lookup
+
+logger = logging.getLogger(__name__)
 
 STAGING_SALT = "indicators.staged-international-release"
 
@@ -377,8 +382,17 @@ def international_import(
     """Load an agency's figures as its new current release. Any problem stores nothing."""
     if check_permission:
         _check_permission(user, agency)
+    start = time.monotonic()
     outcome, observations = _read_release(agency, files, fmt)
     if outcome.problems:
+        log_event(
+            logger,
+            "import.release_refused",
+            agency=agency.code,
+            files=len(files),
+            problems=len(outcome.problems),
+            duration=since(start),
+        )
         return outcome
     with transaction.atomic():
         Agency.objects.select_for_update().filter(pk=agency.pk).first()
@@ -406,4 +420,14 @@ def international_import(
 
         engine_queue_for_release(release_id=release.pk)
     outcome.release, outcome.stored = release, len(observations)
+    log_event(
+        logger,
+        "import.release",
+        release_id=release.pk,
+        agency=agency.code,
+        version=version,
+        files=len(files),
+        stored=len(observations),
+        duration=since(start),
+    )
     return outcome

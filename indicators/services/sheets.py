@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +35,11 @@ from indicators.models import (
     ValueComment,
 )
 from indicators.services.validation import Candidate, RowMapper
+from portal.logging import log_event, since
 from portal.models import Country, User
 from portal.selectors import country_lookup
+
+logger = logging.getLogger(__name__)
 
 Key = tuple[int, int | None, str, int]
 STAGING_SALT = "indicators.staged-upload"
@@ -601,6 +606,7 @@ def datasheet_import_apply(
     if preview.removed and not confirm_removals:
         raise RemovalsNotConfirmed(removal_labels(preview))
     contents = list(files) if files is not None else _staged_contents(token, sheet=sheet, user=user)
+    start = time.monotonic()
     try:
         with transaction.atomic():
             _apply(sheet, user, preview, contents, expected_lock_version, address)
@@ -611,6 +617,20 @@ def datasheet_import_apply(
     if files is None:
         transaction.on_commit(lambda: upload_discard(token=token, sheet=sheet, user=user))
     sheet.refresh_from_db()
+    log_event(
+        logger,
+        "import.sheet",
+        sheet_id=sheet.pk,
+        country=sheet.country.iso3,
+        version=sheet.version,
+        mode=preview.mode,
+        files=len(contents),
+        added=len(preview.added),
+        changed=len(preview.changed),
+        removed=len(preview.removed),
+        unchanged=preview.unchanged,
+        duration=since(start),
+    )
     return preview
 
 
