@@ -54,7 +54,7 @@ def _handle_base(email: str) -> str:
 def forum_profile_get_or_create(*, user: User) -> ForumProfile:
     """The user's forum profile, created with a unique handle from the e-mail's local part."""
     try:
-        return user.forum_profile  # type: ignore[attr-defined,no-any-return]
+        return user.forum_profile
     except ForumProfile.DoesNotExist:
         pass
     base = _handle_base(user.email)
@@ -65,7 +65,7 @@ def forum_profile_get_or_create(*, user: User) -> ForumProfile:
                 profile, _created = ForumProfile.objects.get_or_create(
                     user=user, defaults={"handle": handle}
                 )
-            user.forum_profile = profile  # type: ignore[attr-defined]
+            user.forum_profile = profile
             return profile
         except IntegrityError:
             continue

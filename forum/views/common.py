@@ -29,7 +29,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
             self._capped_count = self.object_list[: SEARCH_COUNT_CAP + 1].count()  # type: ignore[attr-defined]
-        return self._capped_count  # type: ignore[no-any-return]
+        return self._capped_count
 
 
 def _page(

@@ -158,10 +158,10 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_moderate = permissions.can_moderate_category(user, topic.category)
     for post in posts:
         post.topic = topic  # the permission checks need no further query
-        post.can_edit = permissions.can_edit_post(user, post)  # type: ignore[attr-defined]
-        post.can_see = permissions.can_read_post(user, post)  # type: ignore[attr-defined]
-        post.can_report = permissions.can_report_post(user, post)  # type: ignore[attr-defined]
-        post.is_unread = bool(state) and post.number > last_read  # type: ignore[attr-defined]
+        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_see = permissions.can_read_post(user, post)
+        post.can_report = permissions.can_report_post(user, post)
+        post.is_unread = bool(state) and post.number > last_read
     can_reply = permissions.can_reply(user, topic)
     reply_form = None
     if can_reply:

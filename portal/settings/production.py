@@ -22,5 +22,5 @@ LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # type: ignore[inde
 # One JSON object a line (time, level, logger, message and each event's fields: run id, sheet
 # id, counts, duration) for a log collector; LOG_FORMAT=text keeps Django's plain lines.
 if env("LOG_FORMAT", default="json") == "json":
-    LOGGING["formatters"] = {"json": {"()": "portal.logging.JsonFormatter"}}  # type: ignore[index]  # noqa: F405
+    LOGGING["formatters"] = {"json": {"()": "portal.logging.JsonFormatter"}}  # noqa: F405
     LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]  # noqa: F405
