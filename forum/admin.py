@@ -121,8 +121,8 @@ class ModerationLogAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     raw_id_fields = ["moderator", "topic", "post"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

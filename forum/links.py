@@ -104,7 +104,7 @@ def _visible_object(
     obj = model._default_manager.select_related(*kind.related).filter(pk=object_id).first()
     if obj is None or not kind.can_view(user, obj):
         return None
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def subject_reference(obj: models.Model) -> str:

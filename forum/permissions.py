@@ -164,7 +164,7 @@ def can_edit_post(user: AnyUser, post: Post) -> bool:
         post.author_id == user.pk
         and not post.hidden
         and not post.topic.locked
-        and user.role != "observer"  # type: ignore[union-attr]
+        and user.role != "observer"
     )
 
 

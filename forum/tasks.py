@@ -18,12 +18,12 @@ from forum import services
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), max_retries=3)
-def send_notification_emails(self, notification_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+def send_notification_emails(self, notification_ids: list[int]) -> int:
     """E-mail these notifications now (users who chose immediate e-mails)."""
     return services.notifications_email_immediate(notification_ids=notification_ids)
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), max_retries=3)
-def send_daily_digests(self) -> int:  # type: ignore[no-untyped-def]
+def send_daily_digests(self) -> int:
     """Send the daily digest to every user who chose it."""
     return services.notifications_email_digest()

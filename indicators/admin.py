@@ -86,7 +86,7 @@ class DataSheetAdmin(admin.ModelAdmin):
     readonly_fields = ["lock_version"]
     inlines = [SheetEventInline]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         """Accepted sheets are never edited, not even here: corrections are new versions."""
         if obj is not None and obj.status == DataSheet.Status.ACCEPTED:
             return False
@@ -155,10 +155,10 @@ class ReadOnlyResultAdmin(admin.ModelAdmin):
 
     list_select_related = True
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
 

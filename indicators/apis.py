@@ -232,12 +232,12 @@ class SheetUploadApi(APIView):
         user = user_of(request)
         token = services.upload_stage(
             sheet=sheet, user=user, files=[(f.name, f.read()) for f in files]
-        )  # type: ignore[arg-type]
+        )
         fmt, indicator = data.validated_data.get("format"), data.validated_data.get("indicator")
         mode = data.validated_data["mode"]
         preview = services.datasheet_import_preview(
             sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator, mode=mode
-        )  # type: ignore[arg-type]
+        )
         if not preview.ok:
             return Response(
                 {
@@ -276,7 +276,7 @@ class SheetUploadApi(APIView):
             sheet=sheet,
             user=user,
             token=token,
-            expected_lock_version=lock_version,  # type: ignore[arg-type]
+            expected_lock_version=lock_version,
             confirm_outliers=data.validated_data["confirm_outliers"],
             fmt=fmt,
             indicator=indicator,

@@ -103,7 +103,7 @@ def _line(values: Sequence[object]) -> str:
 
 
 def _value(value: object) -> str:
-    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)  # type: ignore[attr-defined]
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
     return "0" if text in ("-0", "") else text
 
 
@@ -179,13 +179,13 @@ def _series_key(
     }
 
 
-def _sdmx_key(row: tuple, series_codes: dict[int, str]) -> SdmxKey | None:  # type: ignore[type-arg]
+def _sdmx_key(row: tuple, series_codes: dict[int, str]) -> SdmxKey | None:
     _iso3, m49, _round, _version, _code, indicator_id, area, dis, _year, _value, unit, *_rest = row
     key = _series_key(series_codes.get(indicator_id), "N", area or m49, dis)
     return None if key is None else SdmxKey(key, unit)
 
 
-def _sdmx_rows(rows: QuerySet[Observation]) -> Iterator[tuple[SdmxKey, tuple]]:  # type: ignore[type-arg]
+def _sdmx_rows(rows: QuerySet[Observation]) -> Iterator[tuple[SdmxKey, tuple]]:
     series_codes = _series_codes()
     for row in rows.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         key = _sdmx_key(row, series_codes)

@@ -7,11 +7,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+    def clean(self, data, initial=None):
         single = super().clean
         files = data if isinstance(data, list | tuple) else [data]
         return [single(item, initial) for item in files]
@@ -57,7 +57,7 @@ class UploadForm(forms.Form):
         help_text=_("Only for Open SDG files whose name does not say the indicator, e.g. 3.2.1."),
     )
 
-    def clean_data_files(self):  # type: ignore[no-untyped-def]
+    def clean_data_files(self):
         from indicators.services import upload_refusals
 
         files = self.cleaned_data["data_files"]
@@ -100,7 +100,7 @@ class ReviewForm(forms.Form):
         max_length=5000,
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("decision") == "return" and not (data.get("comment") or "").strip():
             self.add_error(

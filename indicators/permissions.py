@@ -48,7 +48,7 @@ def case_statistics_scope(user: AnyUser) -> dict[str, int | None] | None:
     if base.is_coordinator(user):
         return {}
     if base.is_agency_focal_point(user):
-        return {"agency_id": user.organisation.agency_id}  # type: ignore[union-attr, dict-item]
+        return {"agency_id": user.organisation.agency_id}  # type: ignore[union-attr]
     org = getattr(user, "organisation", None)
     if org is not None and org.country_id and base.is_country_focal_point(user, org.country):
         return {"country_id": org.country_id}

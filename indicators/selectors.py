@@ -91,7 +91,7 @@ def sheet_template_rows(*, sheet: DataSheet) -> list[dict[str, object]]:
     for values in rows:
         row = dict(zip(names, values, strict=True))
         row["area"] = row["area"] or ""
-        row["value"] = float(row["value"])  # type: ignore[arg-type]
+        row["value"] = float(row["value"])
         out.append(row)
     return out
 

@@ -13,7 +13,7 @@ from indicators.services.notifications import sheet_event_notify_send
     retry_backoff=True,
     max_retries=5,
 )
-def sheet_event_notify(self, event_id: int) -> int:  # type: ignore[no-untyped-def]
+def sheet_event_notify(self, event_id: int) -> int:
     """E-mail the people a sheet event concerns; returns how many messages were sent."""
     return sheet_event_notify_send(event_id=event_id)
 

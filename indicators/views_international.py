@@ -39,11 +39,11 @@ class InternationalUploadForm(forms.Form):
     data_files = MultipleFileField(label=gettext_lazy("Files"))
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
 
-    def __init__(self, *args, agencies=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
 
-    def clean_data_files(self):  # type: ignore[no-untyped-def]
+    def clean_data_files(self):
         files = self.cleaned_data["data_files"]
         for upload in files:
             if upload.size > settings.PORTAL_MAX_UPLOAD_BYTES:
@@ -53,7 +53,7 @@ class InternationalUploadForm(forms.Form):
         return files
 
 
-def _agencies_for(user):  # type: ignore[no-untyped-def]
+def _agencies_for(user):
     if permissions.can_review(user):
         return Agency.objects.all()
     if user.agency is not None and permissions.can_load_international(user, user.agency):

@@ -94,7 +94,7 @@ class MeetingOutput(MeetingSerializer):
 
     @extend_schema_field(ParticipationOutput)
     def get_participation(self, meeting: Meeting) -> dict[str, Any]:
-        return ParticipationOutput(selectors.participation(meeting)).data  # type: ignore[no-any-return]
+        return ParticipationOutput(selectors.participation(meeting)).data
 
 
 class MeetingFilter(django_filters.FilterSet):

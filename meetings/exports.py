@@ -38,7 +38,7 @@ def _sheet(wb: Workbook, title: str, label: str, rows: list[StatRow]) -> None:
 
 def statistics_xlsx(stats: Statistics) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     _sheet(wb, _("By year"), _("year"), stats.by_year)
     _sheet(wb, _("By meeting type"), _("meeting type"), stats.by_kind)
     _sheet(wb, _("By country"), _("country"), stats.by_country)

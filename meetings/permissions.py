@@ -24,7 +24,7 @@ OBSERVER = "observer"
 FOCAL_POINT_ROLES = ("country_focal_point", "agency_focal_point")
 
 
-def _organisation(user: AnyUser):  # type: ignore[no-untyped-def]
+def _organisation(user: AnyUser):
     if not base.is_member(user):
         return None
     return user.organisation  # type: ignore[union-attr]

@@ -60,11 +60,11 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
 try:
     from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-    class PersonalTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+    class PersonalTokenScheme(OpenApiAuthenticationExtension):
         target_class = "portal.authentication.PersonalTokenAuthentication"
         name = "personalToken"
 
-        def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        def get_security_definition(self, auto_schema):
             return {
                 "type": "apiKey",
                 "in": "header",

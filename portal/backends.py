@@ -13,16 +13,16 @@ class EmailBackend(ModelBackend):
     never restored (`get_user`).
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(self, request, username=None, password=None, **kwargs):
         """Refuses a throttled username or address before any password is checked."""
         name = username if username is not None else kwargs.get("email", "")
         if login_refused(request, str(name or "")):
             raise PermissionDenied  # authenticate() stops here and reports a failed login
         return super().authenticate(request, username=username, password=password, **kwargs)
 
-    def user_can_authenticate(self, user) -> bool:  # type: ignore[no-untyped-def]
+    def user_can_authenticate(self, user) -> bool:
         return True
 
-    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+    def get_user(self, user_id):
         user = super().get_user(user_id)
         return user if user is not None and user.is_active else None

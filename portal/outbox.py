@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 
 from celery import current_app
 from django.db import transaction
 from django.db.models import F
 
+from portal.logging import log_event, since
 from portal.models import IdempotencyKey, PendingTask
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ def publish(pending_id: int) -> bool:
     pending = PendingTask.objects.filter(pk=pending_id).first()
     if pending is None:
         return True
+    start = time.monotonic()
     try:
         _send(pending.task, pending.args)
     except Exception as exc:  # noqa: BLE001 - any broker failure: keep the row, the sweep retries
@@ -56,6 +59,14 @@ def publish(pending_id: int) -> bool:
         logger.warning("broker unavailable, task %s kept in the outbox: %s", pending.task, exc)
         return False
     PendingTask.objects.filter(pk=pending_id).delete()
+    log_event(
+        logger,
+        "outbox.delivered",
+        pending_id=pending_id,
+        task=pending.task,
+        attempts=pending.attempts + 1,
+        duration=since(start),
+    )
     return True
 
 

@@ -39,6 +39,26 @@ def member_countries() -> list[Country]:
     return list(Country.objects.filter(is_member=True).prefetch_related("organisations"))
 
 
+def country_keys(country: Country, *, names: bool = True) -> list[str]:
+    """Every text that names `country` in a file, case-folded: ISO 3166 alpha-2 and alpha-3
+    codes, the UN M49 code with and without leading zeros ("004" and "4") and, with `names`,
+    its English and Spanish names."""
+    keys = [country.name_en, country.name_es] if names else []
+    keys += [country.m49, country.m49.lstrip("0"), country.iso2, country.iso3]
+    return [key.casefold() for key in keys if key]
+
+
+def country_lookup(*, names: bool = True) -> dict[str, Country]:
+    """Every country by each of its `country_keys` (one query): the one place where a code or
+    name read from an upload or a release is resolved to a country. Look keys up case-folded
+    (`lookup.get(text.strip().casefold())`)."""
+    found: dict[str, Country] = {}
+    for country in Country.objects.all():
+        for key in country_keys(country, names=names):
+            found[key] = country
+    return found
+
+
 def country_regions(*, country: Country) -> list[Region]:
     return list(country.regions.order_by("kind", "code"))
 

@@ -6,7 +6,7 @@ from portal.services import worker_heartbeat_record
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), max_retries=3)
-def worker_heartbeat(self, token: str) -> int:  # type: ignore[no-untyped-def]
+def worker_heartbeat(self, token: str) -> int:
     """Record a heartbeat row from whichever worker picks this up; returns its id."""
     return worker_heartbeat_record(hostname=self.request.hostname or "in-process", token=token).pk
 

@@ -68,7 +68,7 @@ def _cells(column: pd.Series) -> list[Any] | None:
         # the csv writer turns the objects into text itself, as it does for pandas
         values = column.to_numpy(copy=True)
         values[pd.isna(values)] = _BLANK
-        return values.tolist()  # type: ignore[no-any-return]
+        return values.tolist()
     return None
 
 

@@ -28,6 +28,7 @@ helpers in ``indicators.engine.series``. Every public name stays importable from
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,10 @@ from indicators.reports.versions import (
     affected_by_sheet,
 )
 from portal import permissions as base
+from portal.logging import log_event
 from portal.models import Agency, Country, Region, User
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "BATCH",
@@ -245,6 +249,14 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
     # An indicator without data has no rows to compute; its old rows still leave at the swap.
     if run.indicator_codes is not None:
         with_data &= set(run.indicator_codes)
+    log_event(
+        logger,
+        "engine_run.start",
+        run_id=run.pk,
+        sheets=len(sheets),
+        releases=len(releases),
+        indicators=len(with_data),
+    )
     return sorted(with_data)
 
 
@@ -512,6 +524,7 @@ def _fail(run: EngineRun, *, problems: list[dict[str, Any]], error: str) -> Engi
     run.status, run.problems, run.error = EngineRun.Status.FAILED, problems, error
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "problems", "error", "finished_at"])
+    _log_end(run, problems=len(problems))
     return run
 
 
@@ -558,7 +571,15 @@ def engine_run_finish(*, run_id: int, outcomes: Iterable[Outcome | list[Outcome]
         run.counts = {**_counts(run), "cases": cases, "indicators": len(outcomes)}
         run.status, run.finished_at = EngineRun.Status.SUCCEEDED, timezone.now()
         run.save(update_fields=["counts", "status", "finished_at"])
+    _log_end(run, indicators=len(outcomes), cases=cases)
     return run
+
+
+def _log_end(run: EngineRun, **fields: Any) -> None:
+    """The structured event of a run's end: status, duration since it started, counts."""
+    log_event(
+        logger, "engine_run.end", run_id=run.pk, status=run.status, duration=run.duration, **fields
+    )
 
 
 def engine_run_fail(*, run_id: int, error: str) -> EngineRun:

@@ -26,7 +26,7 @@ RETRY = {
 
 
 @shared_task(**RETRY)
-def engine_run_start(self, run_id: int) -> int:  # type: ignore[no-untyped-def]
+def engine_run_start(self, run_id: int) -> int:
     """Fixes the run's inputs and fans out one task per chunk of indicators, joined by a chord."""
     codes = services.engine_run_dispatch(run_id=run_id)
     if not codes:
@@ -39,25 +39,25 @@ def engine_run_start(self, run_id: int) -> int:  # type: ignore[no-untyped-def]
 
 
 @shared_task(**RETRY)
-def engine_run_indicator(self, run_id: int, indicator_code: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def engine_run_indicator(self, run_id: int, indicator_code: str) -> dict[str, Any]:
     """One indicator of a run: compute and stage its rows."""
     return services.engine_run_indicator(run_id=run_id, indicator_code=indicator_code)
 
 
 @shared_task(**RETRY)
-def engine_run_indicators(self, run_id: int, indicator_codes: list[str]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def engine_run_indicators(self, run_id: int, indicator_codes: list[str]) -> list[dict[str, Any]]:
     """A chunk of a run's indicators: one engine call, their rows staged together."""
     return services.engine_run_indicators(run_id=run_id, indicator_codes=indicator_codes)
 
 
 @shared_task(**RETRY)
-def engine_run_finish(self, outcomes: list[Any], run_id: int) -> str:  # type: ignore[no-untyped-def]
+def engine_run_finish(self, outcomes: list[Any], run_id: int) -> str:
     """The chord's body: swap the run's results in (or record why it failed)."""
     return str(services.engine_run_finish(run_id=run_id, outcomes=outcomes).status)
 
 
 @shared_task(bind=True, acks_late=True)
-def engine_run_failed(self, run_id: int) -> None:  # type: ignore[no-untyped-def]
+def engine_run_failed(self, run_id: int) -> None:
     """Error callback of the chord: a task gave up after its retries."""
     services.engine_run_fail(
         run_id=run_id, error="A task of this run failed after its retries; see the worker log."
@@ -65,7 +65,7 @@ def engine_run_failed(self, run_id: int) -> None:  # type: ignore[no-untyped-def
 
 
 @shared_task(bind=True, acks_late=True)
-def engine_run_nightly(self) -> int:  # type: ignore[no-untyped-def]
+def engine_run_nightly(self) -> int:
     """Celery beat: the full recompute every night."""
     from indicators.models import EngineRun
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,7 +35,11 @@ from indicators.models import (
 )
 from indicators.services.validation import disaggregation_key, key_too_long
 from indicators.units import load_synonyms, unit_key
+from portal.logging import log_event, since
 from portal.models import Agency, Country, User
+from portal.selectors import country_lookup
+
+logger = logging.getLogger(__name__)
 
 STAGING_SALT = "indicators.staged-international-release"
 
@@ -194,13 +200,8 @@ def _parse(name: str, data: bytes, fmt: str) -> ParseResult:
 
 def _country_codes() -> dict[str, Country]:
     """Every code a release may use for a country, without case: M49 (with or without
-    leading zeros), ISO3, ISO2."""
-    countries: dict[str, Country] = {}
-    for country in Country.objects.all():
-        for code in (country.m49, country.m49.lstrip("0"), country.iso3, country.iso2):
-            if code:
-                countries[code.casefold()] = country
-    return countries
+    leading zeros), ISO3, ISO2 (names are not codes: a release names areas by code)."""
+    return country_lookup(names=False)
 
 
 def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[InternationalObservation]:
@@ -381,8 +382,17 @@ def international_import(
     """Load an agency's figures as its new current release. Any problem stores nothing."""
     if check_permission:
         _check_permission(user, agency)
+    start = time.monotonic()
     outcome, observations = _read_release(agency, files, fmt)
     if outcome.problems:
+        log_event(
+            logger,
+            "import.release_refused",
+            agency=agency.code,
+            files=len(files),
+            problems=len(outcome.problems),
+            duration=since(start),
+        )
         return outcome
     with transaction.atomic():
         Agency.objects.select_for_update().filter(pk=agency.pk).first()
@@ -410,4 +420,14 @@ def international_import(
 
         engine_queue_for_release(release_id=release.pk)
     outcome.release, outcome.stored = release, len(observations)
+    log_event(
+        logger,
+        "import.release",
+        release_id=release.pk,
+        agency=agency.code,
+        version=version,
+        files=len(files),
+        stored=len(observations),
+        duration=since(start),
+    )
     return outcome

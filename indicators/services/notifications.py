@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -9,7 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import SheetEvent
+from portal.logging import log_event
 from portal.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _recipients(event: SheetEvent) -> list[User]:
@@ -64,4 +69,12 @@ def sheet_event_notify_send(*, event_id: int) -> int:
             )
         send_mail(subject, body, None, [user.email])
         sent += 1
+    log_event(
+        logger,
+        "email.sheet_event",
+        event_id=event.pk,
+        sheet_id=sheet.pk,
+        kind=event.kind,
+        sent=sent,
+    )
     return sent

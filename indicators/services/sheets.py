@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +35,11 @@ from indicators.models import (
     ValueComment,
 )
 from indicators.services.validation import Candidate, RowMapper
+from portal.logging import log_event, since
 from portal.models import Country, User
+from portal.selectors import country_lookup
+
+logger = logging.getLogger(__name__)
 
 Key = tuple[int, int | None, str, int]
 STAGING_SALT = "indicators.staged-upload"
@@ -487,6 +493,13 @@ def datasheet_import_preview(
     return preview
 
 
+#: Columns whose numeric codes are UN M49 country codes: the SDG global database's
+#: GeoAreaCode, Open SDG's map code GeoCode, a plain Country column and SDMX's REF_AREA
+#: dimension. A number in a file's own area column (Open SDG's REF_AREA, the template's area)
+#: is one of the country's own area codes, mapped or not, never another country.
+M49_COLUMNS = frozenset({"GEOAREACODE", "GEOCODE", "GEOAREANAME", "COUNTRY"})
+
+
 def _other_country_problem(
     name: str, data: bytes, result: ParseResult, country: Country
 ) -> Problem | None:
@@ -499,13 +512,19 @@ def _other_country_problem(
     own_areas = set(country.areas.values_list("code", flat=True)) | set(
         AreaCodeMapping.objects.filter(country=country).values_list("code", flat=True)
     )
-    named = declared_countries(data, result.format) + [
-        ("REF_AREA", area) for area in sorted({row.area for row in result.rows}) if area
+    # (where, what, whether a number there is an M49 code)
+    named = [
+        (where, what, where in M49_COLUMNS)
+        for where, what in declared_countries(data, result.format)
+    ] + [
+        ("REF_AREA", area, result.format == "sdmx")
+        for area in sorted({row.area for row in result.rows})
+        if area
     ]
     own_areas = {code.casefold() for code in own_areas}
     countries = _countries_by_name()  # one query, not one per area of the file
-    for where, what in named:
-        if what.strip().casefold() in own_areas:
+    for where, what, m49 in named:
+        if what.strip().casefold() in own_areas or (not m49 and what.strip().isdigit()):
             continue
         found = country_named(what, countries)
         if found is not None and found.pk != country.pk:
@@ -526,19 +545,7 @@ def _other_country_problem(
 def _countries_by_name() -> dict[str, Country]:
     """Every country by ISO 3166 alpha-3 and alpha-2 code, M49 code (with and without leading
     zeros) and English and Spanish name, without case."""
-    found: dict[str, Country] = {}
-    for country in Country.objects.all():
-        for key in (
-            country.name_en,
-            country.name_es,
-            country.m49,
-            country.m49.lstrip("0"),
-            country.iso2,
-            country.iso3,
-        ):
-            if key:
-                found[key.casefold()] = country
-    return found
+    return country_lookup()
 
 
 def country_named(text: str, countries: dict[str, Country] | None = None) -> Country | None:
@@ -599,6 +606,7 @@ def datasheet_import_apply(
     if preview.removed and not confirm_removals:
         raise RemovalsNotConfirmed(removal_labels(preview))
     contents = list(files) if files is not None else _staged_contents(token, sheet=sheet, user=user)
+    start = time.monotonic()
     try:
         with transaction.atomic():
             _apply(sheet, user, preview, contents, expected_lock_version, address)
@@ -609,6 +617,20 @@ def datasheet_import_apply(
     if files is None:
         transaction.on_commit(lambda: upload_discard(token=token, sheet=sheet, user=user))
     sheet.refresh_from_db()
+    log_event(
+        logger,
+        "import.sheet",
+        sheet_id=sheet.pk,
+        country=sheet.country.iso3,
+        version=sheet.version,
+        mode=preview.mode,
+        files=len(contents),
+        added=len(preview.added),
+        changed=len(preview.changed),
+        removed=len(preview.removed),
+        unchanged=preview.unchanged,
+        duration=since(start),
+    )
     return preview
 
 

@@ -20,6 +20,7 @@ from indicators.models import AreaCodeMapping, Indicator, SeriesCodeMapping, Sta
 from indicators.models.sheets import Observation
 from indicators.units import load_synonyms, unit_key
 from portal.models import Country
+from portal.selectors import country_keys
 from portal.spreadsheets import starts_like_a_formula
 
 CODELISTS = (
@@ -117,10 +118,7 @@ class RowMapper:
         self.country = country
         self.indicators = {ind.code: ind for ind in Indicator.objects.all()}
         self.series = {m.code: m for m in SeriesCodeMapping.objects.select_related("indicator")}
-        self.national_codes = {
-            code.casefold()
-            for code in ("", country.iso3, country.iso2, country.m49, country.m49.lstrip("0"))
-        }
+        self.national_codes = {"", *country_keys(country, names=False)}
         self.areas: dict[str, int | None] = {
             area.code.casefold(): area.pk for area in country.areas.all()
         }

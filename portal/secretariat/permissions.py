@@ -45,7 +45,7 @@ def can_change_account(actor: AnyUser, account: User) -> bool:
     themselves off, and only a superuser touches a superuser's account."""
     if not can_manage_members(actor) or actor.pk == account.pk:
         return False
-    return not account.is_superuser or bool(actor.is_superuser)  # type: ignore[union-attr]
+    return not account.is_superuser or bool(actor.is_superuser)
 
 
 def can_view_synthesis(user: AnyUser) -> bool:

@@ -19,3 +19,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # type: ignore[index]  # noqa: F405
+# One JSON object a line (time, level, logger, message and each event's fields: run id, sheet
+# id, counts, duration) for a log collector; LOG_FORMAT=text keeps Django's plain lines.
+if env("LOG_FORMAT", default="json") == "json":
+    LOGGING["formatters"] = {"json": {"()": "portal.logging.JsonFormatter"}}  # noqa: F405
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]  # noqa: F405

@@ -91,7 +91,7 @@ def test_failure_after_files_are_written_removes_them(cast, board, monkeypatch, 
     def boom(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("mail server down")
 
-    monkeypatch.setattr(services, "_notify_for_post", lambda post: boom())
+    monkeypatch.setattr(services.posts, "_notify_for_post", lambda post: boom())
     with pytest.raises(RuntimeError):
         services.topic_create(
             user=cast.users["focal_point"],

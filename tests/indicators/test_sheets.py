@@ -400,3 +400,42 @@ def test_own_country_codes_and_areas_are_not_refused(sheet_world, round_2026):
     )
     _token, preview = _import(sheet, fp, [("indicator_3-2-1.csv", own)])
     assert preview.ok, [str(p.reason) for p in preview.problems]
+
+
+@pytest.mark.parametrize("column", ["REF_AREA", "area"])
+def test_a_numeric_own_area_code_is_not_read_as_another_countrys_m49(
+    sheet_world, round_2026, column
+):
+    """ "4" in the file's own area column is an (unmapped) area of Kazakhstan, not Afghanistan
+    (M49 4): only columns naming countries (GeoAreaCode, GeoCode, SDMX REF_AREA) are M49."""
+    from tests.factories import CountryFactory
+
+    CountryFactory(iso3="AFG", iso2="AF", m49="004", name_en="Afghanistan", name_es="Afganistán")
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    if column == "REF_AREA":  # an Open SDG file
+        name, data = "indicator_3-2-1.csv", b"Year,UNIT_MEASURE,SEX,REF_AREA,Value\n"
+        data += b"2020,PER_1000_LIVE_BIRTHS,_T,,10.2\n2020,PER_1000_LIVE_BIRTHS,_T,4,9.5\n"
+    else:  # the portal's CSV
+        name, data = (
+            "kaz.csv",
+            b"indicator,year,value,unit,area\n3.2.1,2020,9.5,PER_1000_LIVE_BIRTHS,4\n",
+        )
+    _token, preview = _import(sheet, fp, [(name, data)])
+    reasons = [str(p.reason) for p in preview.problems]
+    assert not [r for r in reasons if "This file is for" in r], reasons
+    unknown = [p for p in preview.problems if p.kind == "unknown_area"]
+    assert [p.value for p in unknown] == ["4"], reasons
+
+
+def test_a_numeric_geoareacode_of_another_country_is_still_refused(sheet_world, round_2026):
+    from tests.factories import CountryFactory
+
+    CountryFactory(iso3="AFG", iso2="AF", m49="004", name_en="Afghanistan", name_es="Afganistán")
+    fp = sheet_world.users["focal_point"]
+    sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
+    data = b"indicator,year,value,unit,GeoAreaCode\n3.2.1,2020,17.5,PER_1000_LIVE_BIRTHS,4\n"
+    _token, preview = _import(sheet, fp, [("sdg.csv", data)])
+    foreign = [p for p in preview.problems if "This file is for" in str(p.reason)]
+    assert [(p.column, p.value) for p in foreign] == [("GEOAREACODE", "4")]
+    assert "This file is for Afghanistan, not Kazakhstan" in str(foreign[0].reason)

@@ -14,7 +14,7 @@ from portal.models import Country, User
 class Command(BaseCommand):
     help = "Import files into a country's draft data sheet (created if needed); exit 2 and store nothing on any problem."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--country", required=True, help="ISO 3166 alpha-3 code")
         parser.add_argument("--round", required=True, help="reporting round code")
         parser.add_argument("--format", choices=["xlsx", "csv", "opensdg", "sdmx"], default=None)
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self.stderr.write(line)
         raise SystemExit(2)
 
-    def handle(self, *args: object, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, **options) -> None:
         country = Country.objects.filter(iso3=options["country"].upper()).first()
         round = ReportingRound.objects.filter(code=options["round"]).first()
         problems = []

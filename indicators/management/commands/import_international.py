@@ -11,13 +11,13 @@ from portal.models import Agency
 class Command(BaseCommand):
     help = "Import an agency's figures (UN SDG Global Database CSV or SDMX-ML) as a new release."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="agency code, e.g. UNICEF")
         parser.add_argument("--format", required=True, choices=["sdg-csv", "sdmx"])
         parser.add_argument("--note", default="")
         parser.add_argument("files", nargs="+")
 
-    def handle(self, *args: object, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, **options) -> None:
         agency = Agency.objects.filter(code=options["agency"].upper()).first()
         paths = [Path(name) for name in options["files"]]
         problems = [] if agency else [f"--agency: unknown agency code {options['agency']!r}"]

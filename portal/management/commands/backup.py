@@ -8,10 +8,10 @@ from portal.services_backup import backup_create
 class Command(BaseCommand):
     help = "Back up the database (JSON fixtures) and the uploaded files into a folder, with a manifest."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
 
-    def handle(self, *args: object, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, **options) -> None:
         manifest = backup_create(folder=options["folder"])
         total = sum(manifest["counts"].values())
         self.stdout.write(

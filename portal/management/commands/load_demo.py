@@ -14,7 +14,7 @@ DEMO_APPS = ["portal", "indicators", "meetings", "forum"]
 class Command(BaseCommand):
     help = "Load the demo organisations, logins and content of every app (idempotent)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args: object, **options: object) -> None:

@@ -8,10 +8,10 @@ from portal.services_backup import backup_restore
 class Command(BaseCommand):
     help = "Restore a backup folder into an empty, migrated database and verify it against its manifest."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
 
-    def handle(self, *args: object, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, **options) -> None:
         folder = options["folder"]
         if not (folder / "manifest.json").is_file():
             raise CommandError(f"{folder}: not a backup folder (no manifest.json)")
