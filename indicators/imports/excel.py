@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import sheetxml
+from . import sheetwrite, sheetxml
 from ._common import Collector, TooManyRows, cell_text, msg
 from .csvfmt import read_opensdg
 from .detect import is_opensdg_header
@@ -297,70 +298,37 @@ README_LINES = (
 )
 
 
-def _text_cell(sheet: Any, value: object) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
-    cell = WriteOnlyCell(sheet, value=text or None)
-    if text:
-        cell.data_type = "s"  # never a formula, even when the text starts with "="
-    return cell
-
-
-def _row_values(sheet: Any, row: Mapping[str, Any] | ParsedRow) -> list[Any]:
+def _row_values(row: Mapping[str, Any] | ParsedRow) -> list[object]:
+    """A template row's cells: year and value as numbers when they are, all else as text."""
     data: Mapping[str, Any] = (
         {name: getattr(row, name) for name in ParsedRow.__slots__}
         if isinstance(row, ParsedRow)
         else row
     )
-    cells: list[Any] = []
+    cells: list[object] = []
     for name in PORTAL_COLUMNS:
         value = data.get(name)
         if name == "disaggregation":
             value = format_disaggregation(value or ())
-        if name in {"year", "value"} and isinstance(value, int | float):
+        if (
+            name in {"year", "value"}
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
             cells.append(value)
         else:
-            cells.append(_text_cell(sheet, value))
+            cells.append(None if value is None else str(value))
     return cells
 
 
-def _add_validations(sheet: Any, n_indicators: int) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
+def _validations(n_indicators: int) -> list[sheetwrite.Validation]:
     last = max(n_indicators + 1, 2)
-    checks = [
-        (
-            DataValidation(type="list", formula1=f"=Indicators!$A$2:$A${last}", allow_blank=True),
-            "A",
-        ),
-        (
-            DataValidation(
-                type="whole", operator="between", formula1="1900", formula2="2100", allow_blank=True
-            ),
-            "D",
-        ),
-        (
-            DataValidation(
-                type="decimal",
-                operator="between",
-                formula1="-1E+300",
-                formula2="1E+300",
-                allow_blank=True,
-            ),
-            "E",
-        ),
-        (
-            DataValidation(
-                type="list", formula1='"' + ",".join(NATURE_CODES) + '"', allow_blank=True
-            ),
-            "G",
-        ),
+    return [
+        ("A", {"type": "list"}, f"Indicators!$A$2:$A${last}", ""),
+        ("D", {"type": "whole", "operator": "between"}, "1900", "2100"),
+        ("E", {"type": "decimal", "operator": "between"}, "-1E+300", "1E+300"),
+        ("G", {"type": "list"}, '"' + ",".join(NATURE_CODES) + '"', ""),
     ]
-    for validation, column in checks:
-        validation.add(f"{column}2:{column}1048576")
-        sheet.data_validations.append(validation)
 
 
 def write_template(
@@ -371,24 +339,25 @@ def write_template(
     round_name: str,
     indicators: Iterable[tuple[str, str, str]],
 ) -> None:
-    """Write the Excel template: Data (header + rows), README, Indicators (code, name, unit)."""
-    from openpyxl import Workbook
+    """Write the Excel template: Data (header + rows), README, Indicators (code, name, unit).
 
-    book = Workbook(write_only=True)
-    data = book.create_sheet(DATA_SHEET)
-    readme = book.create_sheet("README")
-    listing = book.create_sheet("Indicators")
-    listing.append(["code", "name", "unit"])
-    count = 0
-    for code, name, unit in indicators:
-        listing.append([_text_cell(listing, v) for v in (code, name, unit)])
-        count += 1
-    for line in README_LINES:
-        text = str(line) % {"country": country_name, "round": round_name} if line else ""
-        readme.append([_text_cell(readme, text)])
-    data.freeze_panes = "A2"
-    _add_validations(data, count)
-    data.append(list(PORTAL_COLUMNS))
-    for row in rows:
-        data.append(_row_values(data, row))
-    book.save(path_or_buffer)
+    Written by `sheetwrite` (standard library, streaming), not openpyxl: see its docstring."""
+    listing: list[Sequence[object]] = [("code", "name", "unit"), *indicators]
+    readme = [
+        (str(line) % {"country": country_name, "round": round_name} if line else "",)
+        for line in README_LINES
+    ]
+    data = itertools.chain([PORTAL_COLUMNS], (_row_values(row) for row in rows))
+    sheetwrite.write_workbook(
+        path_or_buffer,
+        [
+            (
+                DATA_SHEET,
+                data,
+                len(PORTAL_COLUMNS),
+                {"freeze_header": True, "validations": _validations(len(listing) - 1)},
+            ),
+            ("README", readme, 1, {}),
+            ("Indicators", listing, 3, {}),
+        ],
+    )

@@ -1,20 +1,20 @@
 """A streaming reader of SDMX-ML data messages built on the global SDG data structure.
 
 Reads SDMX-ML 2.1 structure-specific and generic messages, and SDMX-ML 2.0 generic and
-compact messages, with ``defusedxml``'s iterparse (no DTD, no entities, no external
-references), dropping each element once read: memory does not grow with the file, and
-no data structure definition is needed. Which names are attributes rather than dimensions
+compact messages, with expat callbacks (no DTD, no entities, no external references: each
+is refused as ``defusedxml`` refuses them) and no element tree: an element is a small
+`_Node` while it is open and nothing once closed, so memory does not grow with the file,
+and no data structure definition is needed. Which names are attributes rather than dimensions
 in a structure-specific message is taken from the SDG DSD (``SDG_ATTRIBUTES``); a test
 checks that list against SDG_DSD.KG_1.8.xml and this reader against ``sdmx1``.
 """
 
 from __future__ import annotations
 
-import io
-from xml.etree.ElementTree import Element, ParseError  # nosec B405
+from typing import Any
+from xml.parsers import expat  # nosec B407
 
 from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as SafeET
 from django.utils.translation import gettext_lazy as _
 
 from ._common import (
@@ -59,9 +59,24 @@ def _split(tag: str) -> tuple[str, str]:
     return "", tag
 
 
-def _plain_attrs(elem: Element) -> dict[str, str]:
+class _Node:
+    """An open element as the reader needs it: tag as ElementTree spells it ("{ns}local"),
+    attributes with plain names (namespaced ones are left out) and, for Time, its text."""
+
+    __slots__ = ("tag", "attrib", "text")
+
+    def __init__(self, tag: str, attrib: dict[str, str]) -> None:
+        self.tag = tag
+        self.attrib = attrib
+        self.text: str | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.attrib.get(name, default)
+
+
+def _plain_attrs(elem: _Node) -> dict[str, str]:
     """Attributes without a namespace (ss:, xsi: and friends are metadata, not data)."""
-    return {k: v for k, v in elem.attrib.items() if not k.startswith("{")}
+    return elem.attrib
 
 
 class _Obs:
@@ -80,7 +95,7 @@ class StreamReader:
         self.col = col
         self.indicator = indicator or ""
         self.names: list[str] = []
-        self.elems: list[Element] = []
+        self.elems: list[_Node] = []
         self.dim_at_obs = "TIME_PERIOD"
         self.dataset_depth = 0
         self.dataset_attrs: dict[str, str] = {}
@@ -117,7 +132,7 @@ class StreamReader:
             raise _Stop
 
     # -- events -------------------------------------------------------------------------
-    def start(self, elem: Element) -> None:
+    def start(self, elem: _Node) -> None:
         ns, local = _split(elem.tag)
         self._count(local)
         self.names.append(local)
@@ -136,14 +151,12 @@ class StreamReader:
         elif self.dataset_depth and local == "Obs":
             self._start_obs(elem)
 
-    def end(self, elem: Element) -> None:
+    def end(self, elem: _Node) -> None:
         local = self.names[-1]
         if self.dataset_depth and len(self.names) > self.dataset_depth:
             self._end_in_dataset(elem, local)
         elif local == "DataSet":
             self.dataset_depth = 0
-        if len(self.elems) > 1:
-            self.elems[-2].remove(elem)  # read: memory does not grow with the file
         self.names.pop()
         self.elems.pop()
 
@@ -165,13 +178,13 @@ class StreamReader:
             )
             raise _Stop
 
-    def _start_series(self, elem: Element) -> None:
+    def _start_series(self, elem: _Node) -> None:
         self.series_key, self.series_attrs = {}, {}
         for name, value in _plain_attrs(elem).items():
             target = self.series_attrs if name in SDG_ATTRIBUTES else self.series_key
             target[name] = value
 
-    def _start_obs(self, elem: Element) -> None:
+    def _start_obs(self, elem: _Node) -> None:
         self.obs = obs = _Obs()
         all_dims = self.dim_at_obs == "AllDimensions"
         for name, value in _plain_attrs(elem).items():
@@ -184,7 +197,7 @@ class StreamReader:
             else:
                 obs.attrs[name] = value
 
-    def _end_in_dataset(self, elem: Element, local: str) -> None:
+    def _end_in_dataset(self, elem: _Node, local: str) -> None:
         if local == "Obs":
             self._emit()
         elif local == "Value":
@@ -196,7 +209,7 @@ class StreamReader:
         elif local == "Time" and self.version == "2.0":
             self.obs.key["TIME_PERIOD"] = (elem.text or "").strip()
 
-    def _generic_value(self, elem: Element) -> None:
+    def _generic_value(self, elem: _Node) -> None:
         name = elem.get("id") or elem.get("concept") or ""
         value = elem.get("value", "")
         parent = self.names[-2]
@@ -275,16 +288,41 @@ class StreamReader:
         )
 
 
+def _refuse(*_args: object) -> None:
+    """Set on every DTD and entity callback of the parser: refused as defusedxml refuses them."""
+    raise DefusedXmlException("DTD or entity")
+
+
 def parse_sdmx(col: Collector, data: bytes, indicator: str | None) -> None:
     reader = StreamReader(col, indicator)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse  # type: ignore[assignment]
+    nodes: list[_Node] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if any("}" in key for key in attrs):
+            attrs = {key: value for key, value in attrs.items() if "}" not in key}
+        node = _Node("{" + name if "}" in name else name, attrs)
+        nodes.append(node)
+        reader.start(node)
+
+    def end(_name: str) -> None:
+        reader.end(nodes.pop())
+
+    def characters(text: str) -> None:
+        node = nodes[-1] if nodes else None
+        if node is not None and node.tag.endswith("Time"):  # the only text read (SDMX 2.0)
+            node.text = (node.text or "") + text
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
     try:
-        for event, elem in SafeET.iterparse(
-            io.BytesIO(data), events=("start", "end"), forbid_dtd=True
-        ):
-            if event == "start":
-                reader.start(elem)
-            else:
-                reader.end(elem)
+        parser.Parse(data, True)
     except DefusedXmlException:
         col.problem(
             None,
@@ -292,13 +330,16 @@ def parse_sdmx(col: Collector, data: bytes, indicator: str | None) -> None:
             "",
             _("The file declares XML entities or a document type, which are not accepted."),
         )
-    except ParseError as exc:
-        line = getattr(exc, "position", (None, None))[0]
+    except expat.ExpatError as exc:
         col.problem(
             None,
             "",
             "",
-            msg(_("The XML is malformed near line %(line)s: %(error)s"), line=line, error=str(exc)),
+            msg(
+                _("The XML is malformed near line %(line)s: %(error)s"),
+                line=exc.lineno,
+                error=str(exc),
+            ),
         )
     except (_Stop, TooManyRows):
         return

@@ -155,7 +155,7 @@ def test_zip_bomb_is_refused(monkeypatch) -> None:
     bomb = rezip(template(), {"xl/media/image1.bin": b"\0" * (6 * 2**20)})
     assert has_problem(parse_upload("sheet.xlsx", bomb), "compressed more than 200 times")
     monkeypatch.setattr(excel, "MAX_UNCOMPRESSED", 10_000)
-    assert has_problem(parse_upload("sheet.xlsx", template()), "at most 1 MB are read")
+    assert has_problem(parse_upload("sheet.xlsx", template(ROWS * 50)), "at most 1 MB are read")
 
 
 def test_a_million_empty_rows_cost_nothing() -> None:
@@ -226,3 +226,77 @@ def test_template_readme_is_in_the_users_language() -> None:
     assert book["Data"]["A1"].value == "indicator"
     english = openpyxl.load_workbook(io.BytesIO(template()))
     assert "Country: Kyrgyzstan" in [str(c.value or "") for c in english["README"]["A"]]
+
+
+def test_streaming_writer_template_read_alike_by_openpyxl_and_sheetxml() -> None:
+    """The template is written without openpyxl (``sheetwrite``): openpyxl and the fast reader
+    must see the same cells, and the workbook keeps its frozen header and validations."""
+    from indicators.imports import sheetxml
+
+    odd = {
+        "indicator": "3.2.1",
+        "area": "",
+        "disaggregation": {"SEX": "F"},
+        "year": 2021,
+        "value": 1e-05,
+        "unit": "PER_1000_LIVE_BIRTHS",
+        "nature": "E",
+        "source": "  a <b> & c\x01 ",
+        "footnote": "ñ\tline",
+    }
+    data = template([*ROWS[:1], odd])
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Data"]
+    assert sheet.freeze_panes == "A2"
+    formulas = sorted(
+        (str(v.sqref), v.type, v.formula1) for v in sheet.data_validations.dataValidation
+    )
+    assert formulas == [
+        ("A2:A1048576", "list", "Indicators!$A$2:$A$3"),
+        ("D2:D1048576", "whole", "1900"),
+        ("E2:E1048576", "decimal", "-1E+300"),
+        ("G2:G1048576", "list", '"C,CA,E,G,M,N,_X"'),
+    ]
+    by_openpyxl = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert by_openpyxl[2] == (
+        "3.2.1",
+        None,
+        "SEX=F",
+        2021,
+        1e-05,
+        "PER_1000_LIVE_BIRTHS",
+        "E",
+        "  a <b> & c ",
+        "ñ\tline",
+    )
+    fast = sheetxml.open_workbook(data)
+    try:
+        assert fast.sheetnames == ["Data", "README", "Indicators"]
+        # without a <dimension>, a fast-read row ends at its last cell (as in read-only openpyxl)
+        assert [_trimmed(row) for row in fast.rows("Data")] == [
+            _trimmed(row) for row in by_openpyxl
+        ]
+    finally:
+        fast.close()
+
+
+def _trimmed(row: tuple[object, ...]) -> tuple[object, ...]:
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
+
+
+def test_declared_country_is_read_by_either_reader() -> None:
+    """The README's "Country:" line: read by the fast reader from the template, and by
+    openpyxl from a workbook the fast reader does not take (here, a formula in the README)."""
+    from indicators.imports.country import declared_countries
+
+    assert declared_countries(template(), "xlsx") == [("Country:", "Kyrgyzstan")]
+    book = data_book(["3.2.1", None, None, 2020, 1.5])
+    readme = book.create_sheet("README")
+    readme.append(["=1+1"])
+    readme.append(["Country: Kazakhstan"])
+    assert declared_countries(workbook_bytes(book), "xlsx") == [("Country:", "Kazakhstan")]
+    del book["README"]
+    assert declared_countries(workbook_bytes(book), "xlsx") == []
