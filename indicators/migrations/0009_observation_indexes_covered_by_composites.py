@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0006_indicator_progress_ratio_settings"),
+        ("indicators", "0008_operation_responsible_organisation"),
     ]
 
     operations = [
