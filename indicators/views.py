@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from indicators import permissions, selectors, services
@@ -182,9 +183,11 @@ def sheet_grid_save(request: AuthedRequest, pk: int) -> HttpResponse:
             % {"value": labels.get(obs_id, _("a value not in this sheet")), "reason": reason},
         )
     if result.changed or not (result.deleted or refused or result.refused):
-        messages.success(request, _("%(count)s values saved.") % {"count": result.changed})
+        saved = ngettext("%(count)s value saved.", "%(count)s values saved.", result.changed)
+        messages.success(request, saved % {"count": result.changed})
     if result.deleted:
-        messages.success(request, _("%(count)s values deleted.") % {"count": result.deleted})
+        deleted = ngettext("%(count)s value deleted.", "%(count)s values deleted.", result.deleted)
+        messages.success(request, deleted % {"count": result.deleted})
     return redirect(_next_url(request, sheet))
 
 

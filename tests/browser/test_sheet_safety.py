@@ -67,7 +67,7 @@ def test_grid_keeps_good_edits_names_the_bad_cell_and_deletes_with_a_reason(page
     page.get_by_role("button", name="Save the corrections").click()
     messages = page.locator(".messages").inner_text()
     assert "3.2.1 · national · 2020 was not saved: “ten” is not a number." in messages
-    assert "1 values saved" in messages and "row " not in messages
+    assert "1 value saved" in messages and "row " not in messages
     assert page.locator(f"#value-{cells[(None, '', 2015)].pk}").input_value() == "14.2"
 
     female = cells[(None, "SEX=F", 2020)]
@@ -78,7 +78,7 @@ def test_grid_keeps_good_edits_names_the_bad_cell_and_deletes_with_a_reason(page
     page.locator(f"#value-{female.pk}").fill("")
     page.get_by_label("Reason for deleting values").fill("Duplicate of the survey value")
     page.get_by_role("button", name="Save the corrections").click()
-    assert "1 values deleted" in page.locator(".messages").inner_text()
+    assert "1 value deleted" in page.locator(".messages").inner_text()
     assert not draft.observations.filter(pk=female.pk).exists()
     history = page.locator(".history").inner_text()
     assert "9.1 deleted: Duplicate of the survey value" in history

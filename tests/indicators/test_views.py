@@ -265,7 +265,7 @@ def test_grid_names_a_bad_cell_as_on_the_page_and_keeps_the_other_edits(client, 
     assert "3.2.1 · national · 2020 was not saved: “ten” is not a number." in page
     assert "3.2.1 · national · sex: Female · 2020 was not saved" in page
     assert f"row {total_2020.pk}" not in page
-    assert "1 values saved" in page
+    assert "1 value saved" in page
     values = dict(draft.observations.values_list("pk", "value"))
     assert values[total_2015.pk] == Decimal("14.2") and values[total_2020.pk] == Decimal("10.2")
     assert female.pk in values
