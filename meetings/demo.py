@@ -2,8 +2,9 @@
 group (seed 000), the migration workstream plan (seed 002), the meetings they describe and
 the Almaty workshop of 47 participants, 21 of them women (seed 001). Idempotent.
 
-The programme and the seed meetings are data files in meetings/fixtures/demo/ (programme.json,
-meetings.json); this module loads them."""
+The content is data files in meetings/fixtures/demo/: the programme (programme.json), the seed
+meetings (meetings.json), the upcoming online meeting and its participants (upcoming.json), the
+Almaty outcomes (outcomes.json), grants and training (capacity.json); this module loads them."""
 
 from __future__ import annotations
 
@@ -72,6 +73,11 @@ ACTIVITIES_2012 = _rows(_PROGRAMME["activities_2012"])
 # Seed 002: (code, parent code or None, title, description, entities, timeline)
 WORKSTREAM = _rows(_PROGRAMME["workstream"])
 MEETINGS: list[dict[str, Any]] = [_meeting_spec(spec) for spec in _read("meetings.json")]
+# The online meeting a month ahead with its participants, the Almaty workshop's conclusions
+# and follow-up actions, the grants and the training the seeds state.
+UPCOMING: dict[str, Any] = _read("upcoming.json")
+OUTCOMES: dict[str, Any] = _read("outcomes.json")
+CAPACITY: dict[str, Any] = _read("capacity.json")
 
 
 def parse_timeline_end(text: str, *, end: bool) -> dt.date | None:
@@ -266,32 +272,30 @@ def _meeting(spec: dict[str, Any], activities: dict[tuple[str, str], Activity]) 
 
 def _upcoming(activities: dict[tuple[str, str], Activity]) -> None:
     """An online coordination meeting a month ahead, so registration can be tried."""
-    title = "Online coordination meeting of the working group"
-    if Meeting.objects.filter(title=title).exists():
+    spec = UPCOMING
+    if Meeting.objects.filter(title=spec["title"]).exists():
         return
-    start = timezone.localdate() + dt.timedelta(days=30)
+    start = timezone.localdate() + dt.timedelta(days=spec["days_ahead"])
     meeting = Meeting.objects.create(
-        title=title,
-        kind="online_meeting",
-        mode="online",
-        online_url="https://meet.example.org/wg-coordination",
-        thematic_focus="MDG monitoring",
+        title=spec["title"],
+        kind=spec["kind"],
+        mode=spec["mode"],
+        online_url=spec["online_url"],
+        thematic_focus=spec["theme"],
         start_date=start,
         end_date=start,
-        start_time=dt.time(14, 0),
-        end_time=dt.time(16, 0),
-        time_zone="America/Santiago",
-        status="planned",
-        visibility="members",
-        objectives="Remote meeting to coordinate the activities defined for the biennium (seed 000, activity 5(a)).",
+        start_time=dt.time.fromisoformat(spec["start_time"]),
+        end_time=dt.time.fromisoformat(spec["end_time"]),
+        time_zone=spec["tz"],
+        status=spec["status"],
+        visibility=spec["visibility"],
+        objectives=spec["objectives"],
     )
-    _partners(meeting, [("organiser", "agency:ECLAC"), ("co_organiser", "country:KAZ")])
-    if ("2012", "5(a)") in activities:
-        meeting.activities.set([activities[("2012", "5(a)")]])
-    for email, sex in (
-        ("focal.kaz@demo.wg.example", "female"),
-        ("member.kaz@demo.wg.example", "male"),
-    ):
+    _partners(meeting, [tuple(partner) for partner in spec["partners"]])
+    activity = tuple(spec["activity"])
+    if activity in activities:
+        meeting.activities.set([activities[activity]])
+    for email, sex in spec["participants"]:
         user = User.objects.filter(email=email).first()
         if user is not None:
             Participant.objects.get_or_create(
@@ -310,97 +314,60 @@ def _upcoming(activities: dict[tuple[str, str], Activity]) -> None:
 def _outcomes(almaty: Meeting) -> None:
     if almaty.conclusions.exists():
         return
-    Conclusion.objects.create(
-        meeting=almaty,
-        order=1,
-        text="Countries produced a series of migration-related indicators for monitoring the post-2015 development agenda.",
-    )
-    Conclusion.objects.create(
-        meeting=almaty,
-        order=2,
-        text="Capacity-building in migration statistics should continue; financial resources and institutional mechanisms are needed.",
-    )
-    owner = Organisation.objects.filter(country__iso3="KAZ", kind="nso").first()
-    if owner is not None:
-        ActionItem.objects.create(
-            meeting=almaty,
-            owner=owner,
-            description="Share the country's migration-related indicators with the secretariat.",
-            due_date=timezone.localdate() - dt.timedelta(days=10),
-        )
-    secretariat = Organisation.objects.filter(kind="secretariat").first()
-    if secretariat is not None:
-        ActionItem.objects.create(
-            meeting=almaty,
-            owner=secretariat,
-            description="Circulate the workshop report and presentations to all participants.",
-            due_date=timezone.localdate() + dt.timedelta(days=20),
-        )
+    for order, text in enumerate(OUTCOMES["conclusions"], start=1):
+        Conclusion.objects.create(meeting=almaty, order=order, text=text)
+    for action in OUTCOMES["actions"]:
+        owner = Organisation.objects.filter(**action["owner"]).first()
+        if owner is not None:
+            ActionItem.objects.create(
+                meeting=almaty,
+                owner=owner,
+                description=action["description"],
+                due_date=timezone.localdate() + dt.timedelta(days=action["due_in_days"]),
+            )
 
 
 def _meeting_titled(meetings: list[Meeting], start: str) -> Meeting:
     return next(m for m in meetings if m.title.startswith(start))
 
 
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 def _capacity(activities: dict[tuple[str, str], Activity], meetings: list[Meeting]) -> None:
     """Funding and training as the seeds state them; amounts are not stated there, so none is
     invented (the financing page counts them as "not stated")."""
-    first = _meeting_titled(meetings, "First meeting of countries")
-    grants = [
-        (
-            "Financial support for the first meeting of countries on monitoring the MDGs",
-            "Inter-American Development Bank (IDB)",
-            Grant.Status.DISBURSED,
-            dt.date(2009, 9, 28),
-            [("2009", "1")],
-            [first],
-        ),
-        (
-            "Strengthening statistical and inter-institutional capacities for monitoring the "
-            "Millennium Development Goals through interregional cooperation and knowledge-sharing",
-            "United Nations Development Account (project implemented by ECLAC)",
-            Grant.Status.COMMITTED,
-            None,
-            [("2012", "2(c)")],
-            [],
-        ),
-        (
-            "Support for the Sixth Workshop on Measuring the Information Society",
-            "International Development Research Centre",
-            Grant.Status.DISBURSED,
-            dt.date(2010, 9, 21),
-            [("2009", "4")],
-            [_meeting_titled(meetings, "Sixth Workshop on Measuring the Information Society")],
-        ),
-    ]
-    for title, donor, status, start, activity_keys, linked in grants:
+    for spec in CAPACITY["grants"]:
         grant, _c = Grant.objects.get_or_create(
-            title=title,
-            defaults={"donor_name": donor, "status": status, "start_date": start},
+            title=spec["title"],
+            defaults={
+                "donor_name": spec["donor"],
+                "status": spec["status"],
+                "start_date": _date(spec["start"]),
+            },
         )
-        grant.activities.add(*[activities[key] for key in activity_keys if key in activities])
-        grant.meetings.add(*linked)
-    almaty = _meeting_titled(meetings, "Regional (EECA) capacity-building workshop")
-    Training.objects.get_or_create(
-        title="Capacity-building workshop on migration statistics (Eastern Europe and Central Asia)",
-        defaults={
-            "kind": Training.Kind.WORKSHOP,
-            "topic": "Migration statistics; migration and development",
-            "organiser": Organisation.objects.filter(agency__code="UNECE").first(),
-            "activity": activities.get(("2012", "2(b)")),
-            "meeting": almaty,
-            "start_date": dt.date(2013, 10, 31),
-            "end_date": dt.date(2013, 11, 1),
-            "city": "Almaty",
-            "country": Country.objects.filter(iso3="KAZ").first(),
-            "description": (
-                "Co-organised by UNECE, IOM and EFTA for national statistical offices and "
-                "migration policy offices: concepts and methods to measure the impact of "
-                "migration on development, country presentations and migration-related "
-                "indicators for the post-2015 agenda."
-            ),
-        },
-    )
+        keys = [tuple(key) for key in spec["activities"]]
+        grant.activities.add(*[activities[key] for key in keys if key in activities])
+        grant.meetings.add(*[_meeting_titled(meetings, start) for start in spec["meetings"]])
+    for spec in CAPACITY["trainings"]:
+        Training.objects.get_or_create(
+            title=spec["title"],
+            defaults={
+                "kind": spec["kind"],
+                "topic": spec["topic"],
+                "organiser": Organisation.objects.filter(
+                    agency__code=spec["organiser_agency"]
+                ).first(),
+                "activity": activities.get(tuple(spec["activity"])),
+                "meeting": _meeting_titled(meetings, spec["meeting"]),
+                "start_date": _date(spec["start"]),
+                "end_date": _date(spec["end"]),
+                "city": spec["city"],
+                "country": Country.objects.filter(iso3=spec["country"]).first(),
+                "description": spec["description"],
+            },
+        )
 
 
 def demo_load() -> None:

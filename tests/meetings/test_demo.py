@@ -91,6 +91,25 @@ def test_demo_loads_its_data_files(db):
         assert sorted(meeting.activities.values_list("code", flat=True)) == sorted(
             code for _year, code in spec["activities"]
         )
+    upcoming, outcomes, capacity = (
+        _data("upcoming.json"),
+        _data("outcomes.json"),
+        _data("capacity.json"),
+    )
+    online = Meeting.objects.get(title=upcoming["title"])
+    assert sorted(online.participants.values_list("user__email", "sex")) == sorted(
+        tuple(row) for row in upcoming["participants"]
+    )
+    almaty = Meeting.objects.get(city="Almaty")
+    assert list(almaty.conclusions.values_list("text", flat=True)) == outcomes["conclusions"]
+    assert sorted(almaty.actions.values_list("description", flat=True)) == sorted(
+        action["description"] for action in outcomes["actions"]
+    )
+    assert sorted(Grant.objects.values_list("title", flat=True)) == sorted(
+        grant["title"] for grant in capacity["grants"]
+    )
+    training = Training.objects.get()
+    assert (training.title, training.meeting) == (capacity["trainings"][0]["title"], almaty)
     # The figures the demo loaded before its content moved to the data files: 9 meetings of
     # the seeds and the upcoming online one with its 2 partners and 2 participants, 46
     # activities, 13 objectives, Almaty's 2 conclusions and 2 actions, 3 grants, 1 training.
