@@ -20,7 +20,7 @@ from .models import (
     Session,
     Visibility,
 )
-from .models.meetings import DOCUMENT_LANGUAGES
+from .models.documents import DOCUMENT_LANGUAGES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -1,7 +1,10 @@
-"""Models of the meetings app: meetings (meetings.py), the work programme (programme.py) and
-capacity building and financing (capacity.py), fund-raising consultations (financing.py) and the
-reported participant mix by type of institution (attendance.py)."""
+"""Models of the meetings app: meetings, their sessions and agenda (meetings.py), documents
+(documents.py), participants (participants.py), conclusions and follow-up actions (actions.py),
+the work programme (programme.py), capacity building and financing (capacity.py), fund-raising
+consultations (financing.py) and the reported participant mix by type of institution
+(attendance.py)."""
 
+from .actions import ActionItem, Conclusion
 from .attendance import InstitutionType, ParticipantGroup
 from .capacity import (
     ExpertProfile,
@@ -12,19 +15,10 @@ from .capacity import (
     Training,
     TrainingEvaluation,
 )
+from .documents import Document, DocumentVersion
 from .financing import Consultation
-from .meetings import (
-    ActionItem,
-    AgendaItem,
-    Conclusion,
-    Document,
-    DocumentVersion,
-    Meeting,
-    MeetingPartner,
-    Participant,
-    Session,
-    Visibility,
-)
+from .meetings import AgendaItem, Meeting, MeetingPartner, Session, Visibility
+from .participants import Participant
 from .programme import Activity, Biennium, Objective
 
 __all__ = [
