@@ -24,4 +24,12 @@ def staged_uploads_sweep() -> int:
     return sheets.staged_uploads_sweep()
 
 
+@shared_task(acks_late=True)
+def upload_job_run(job_id: int) -> str:
+    """Parse, map and check a large staged upload for its preview; returns the job's status."""
+    from indicators.services.upload_jobs import upload_job_run as run
+
+    return run(job_id=job_id)
+
+
 import indicators.reports.tasks  # noqa: E402,F401 - so Celery's autodiscovery finds the engine tasks
