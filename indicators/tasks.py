@@ -20,7 +20,11 @@ def sheet_event_notify(self, event_id: int) -> int:
 
 @shared_task
 def staged_uploads_sweep() -> int:
-    """Delete staged uploads nobody applied within 24 hours; returns how many files went."""
+    """Delete staged uploads nobody applied within 24 hours, and the upload jobs that read
+    them; returns how many files went."""
+    from indicators.services.upload_jobs import upload_jobs_sweep
+
+    upload_jobs_sweep()
     return sheets.staged_uploads_sweep()
 
 

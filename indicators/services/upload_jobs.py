@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import permissions
@@ -71,6 +73,13 @@ def upload_job_start(
         )
         enqueue(TASK, job.pk, key=f"upload-job:{job.pk}")
     return job
+
+
+def upload_jobs_sweep(*, max_age_seconds: int = STAGING_MAX_AGE_SECONDS) -> int:
+    """Forget jobs older than their staged files (the preview and the token expire then too)."""
+    cutoff = timezone.now() - timedelta(seconds=max_age_seconds)
+    deleted, _by_model = UploadJob.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _problem_dict(problem: Problem) -> dict[str, object]:

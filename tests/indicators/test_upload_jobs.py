@@ -177,3 +177,22 @@ def test_a_job_of_another_sheet_in_the_url_is_refused(client, sheet_world, sheet
     client.force_login(fp)
     assert client.get(f"/data/sheets/{sheet.pk}/uploads/{job_b.pk}/").status_code == 404
     assert DataSheet.objects.count() == 2
+
+
+def test_the_staging_sweep_forgets_jobs_older_than_their_files(sheet_world, sheet):
+    import datetime
+
+    from django.utils import timezone
+
+    from indicators.tasks import staged_uploads_sweep
+
+    fp = sheet_world.users["focal_point"]
+    old, recent = (
+        UploadJob.objects.create(sheet=sheet, owner=fp, token=t, files=[], lock_version=0)
+        for t in ("old", "recent")
+    )
+    UploadJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    staged_uploads_sweep()
+    assert list(UploadJob.objects.values_list("token", flat=True)) == ["recent"]
