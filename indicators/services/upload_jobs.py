@@ -26,6 +26,7 @@ from indicators.services.sheets import (
     STAGING_MAX_AGE_SECONDS,
     ImportPreview,
     datasheet_import_preview,
+    upload_discard,
 )
 from portal.logging import log_event
 from portal.models import User
@@ -131,10 +132,12 @@ def upload_job_run(*, job_id: int) -> str:
             progress=progress,
         )
     except ValidationError as error:
+        upload_discard(token=job.token, sheet=job.sheet, user=job.owner)
         _finish(job, UploadJob.Status.FAILED, message=" ".join(error.messages))
         return UploadJob.Status.FAILED
     except Exception as exc:  # noqa: BLE001 - an unreadable file must end the job, not hang it
         logger.exception("upload job %s failed", job.pk)
+        upload_discard(token=job.token, sheet=job.sheet, user=job.owner)
         _finish(
             job,
             UploadJob.Status.FAILED,
