@@ -14,6 +14,7 @@ from indicators.models import (
     StatisticalOperation,
     UnitSynonym,
     UploadedFile,
+    UploadJob,
     ValueComment,
 )
 
@@ -99,6 +100,15 @@ class ObservationAdmin(admin.ModelAdmin):
     list_filter = ["indicator"]
     list_select_related = ["sheet__country", "sheet__round", "indicator", "area"]
     raw_id_fields = ["sheet", "upload", "operation", "area"]
+
+
+@admin.register(UploadJob)
+class UploadJobAdmin(admin.ModelAdmin):
+    list_display = ["sheet", "owner", "status", "stage", "percent", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["sheet__country", "sheet__round", "owner"]
+    raw_id_fields = ["sheet", "owner"]
+    readonly_fields = ["token"]
 
 
 @admin.register(StatisticalOperation)

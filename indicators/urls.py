@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "sheets/<int:pk>/upload/confirm/", views.sheet_import_confirm, name="sheet_import_confirm"
     ),
+    path("sheets/<int:pk>/uploads/<int:job>/", views.upload_job, name="upload_job"),
     path("sheets/<int:pk>/submit/", views.sheet_submit, name="sheet_submit"),
     path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
     path("sheets/<int:pk>/diff/<int:other>/", views.sheet_diff, name="sheet_diff"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +20,9 @@ from django.views.decorators.http import require_POST
 from indicators import permissions, selectors, services
 from indicators.forms import ConfirmImportForm, ReviewForm, UploadForm
 from indicators.imports.types import group_problems
-from indicators.models import DataSheet, Indicator, ReportingRound
+from indicators.models import DataSheet, Indicator, ReportingRound, UploadJob
 from indicators.reports import charts, whatif
+from indicators.services import upload_jobs
 from portal.models import Country
 from portal.redirects import safe_next_url
 from portal.typing import AuthedRequest
@@ -243,10 +245,22 @@ def sheet_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             {"sheet": sheet, "form": form},
             status=400 if form.errors else 200,
         )
-    files = [(upload.name, upload.read()) for upload in form.cleaned_data["data_files"]]
+    uploads = form.cleaned_data["data_files"]
+    files = [(upload.name, upload.read()) for upload in uploads]
     token = services.upload_stage(sheet=sheet, user=request.user, files=files)
     fmt, indicator = form.cleaned_data["format"] or None, form.cleaned_data["indicator"] or None
     mode = form.cleaned_data["mode"]
+    if sum(upload.size for upload in uploads) > settings.PORTAL_ASYNC_UPLOAD_BYTES:
+        job = upload_jobs.upload_job_start(
+            sheet=sheet,
+            user=request.user,
+            token=token,
+            files=[upload.name for upload in uploads],
+            fmt=fmt,
+            indicator=indicator,
+            mode=mode,
+        )
+        return redirect("indicators:upload_job", pk=sheet.pk, job=job.pk)
     preview = services.datasheet_import_preview(
         sheet=sheet, user=request.user, token=token, fmt=fmt, indicator=indicator, mode=mode
     )
@@ -259,6 +273,65 @@ def sheet_upload(request: AuthedRequest, pk: int) -> HttpResponse:
             "mode": mode,
         }
     )
+    return _render_preview(request, sheet, preview, confirm, status=200 if preview.ok else 400)
+
+
+#: The progress page reloads itself this often while the job runs (no JavaScript needed).
+UPLOAD_JOB_REFRESH_SECONDS = 2
+
+
+@login_required
+def upload_job(request: AuthedRequest, pk: int, job: int) -> HttpResponse:
+    """A large upload being read by a worker: its progress, then its preview or its problems.
+
+    Only the focal point who uploaded it sees it, and only under its own sheet."""
+    sheet = _visible_sheet(request, pk)
+    if not permissions.can_edit_country_sheets(request.user, sheet.country):
+        raise PermissionDenied
+    found = get_object_or_404(UploadJob, pk=job, sheet=sheet, owner=request.user)
+    if not found.is_finished:
+        return render(
+            request,
+            "indicators/upload_job.html",
+            {"sheet": sheet, "job": found, "refresh": UPLOAD_JOB_REFRESH_SECONDS},
+        )
+    confirm = ConfirmImportForm(
+        initial={
+            "token": found.token,
+            "lock_version": found.lock_version,
+            "format": found.format,
+            "indicator": found.indicator,
+            "mode": found.mode,
+        }
+    )
+    preview = upload_jobs.cached_preview(found.token)
+    if found.status == UploadJob.Status.FAILED:
+        if preview is None and not found.problems:
+            return render(
+                request, "indicators/upload_job.html", {"sheet": sheet, "job": found}, status=400
+            )
+        if preview is None:
+            preview = services.ImportPreview(
+                token=found.token,
+                files=list(found.files),
+                mode=found.mode,
+                problems=upload_jobs.job_problems(found),
+            )
+        return _render_preview(request, sheet, preview, confirm, status=400)
+    if preview is None:  # the cache lost it: read the staged files again, in this request
+        try:
+            preview = services.datasheet_import_preview(
+                sheet=sheet,
+                user=request.user,
+                token=found.token,
+                fmt=found.format or None,
+                indicator=found.indicator or None,
+                mode=found.mode,
+            )
+        except ValidationError as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+            return redirect("indicators:sheet_upload", pk=sheet.pk)
     return _render_preview(request, sheet, preview, confirm, status=200 if preview.ok else 400)
 
 
@@ -334,6 +407,7 @@ def sheet_import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
             address=_address(request),
             mode=data["mode"],
             confirm_removals=data["confirm_removals"],
+            preview=upload_jobs.cached_preview(data["token"]),
         )
     except ValidationError as error:
         for message in _error_messages(error):

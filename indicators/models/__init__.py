@@ -25,6 +25,7 @@ from indicators.models.sheets import (
     UploadedFile,
     ValueComment,
 )
+from indicators.models.uploads import UploadJob
 
 __all__ = [
     "AggregateResult",
@@ -47,5 +48,6 @@ __all__ = [
     "SheetEvent",
     "StatisticalOperation",
     "UploadedFile",
+    "UploadJob",
     "ValueComment",
 ]

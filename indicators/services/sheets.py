@@ -7,7 +7,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,7 +25,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from indicators import permissions
-from indicators.imports.types import ParseResult, Problem
+from indicators.imports.types import ParsedRow, ParseResult, Problem
 from indicators.models import (
     DataSheet,
     Observation,
@@ -416,6 +416,7 @@ def datasheet_import_preview(
     indicator: str | None = None,
     max_bytes: int | None = None,
     mode: str = MERGE,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportPreview:
     """Parse, map and validate the staged files and compare them with the sheet; store nothing.
 
@@ -423,7 +424,8 @@ def datasheet_import_preview(
     files' indicators that the files do not carry.
 
     `files` (name, content) instead of a token reads them from memory (the command line
-    never stages to disk). A refused upload's staged files are deleted.
+    never stages to disk). A refused upload's staged files are deleted. `progress`, when
+    given, is told (stage, percent, rows read) as the work goes on (an upload job's page).
     """
     from django.conf import settings
 
@@ -438,8 +440,10 @@ def datasheet_import_preview(
     preview = ImportPreview(
         token=token, files=[original for original, _data in contents], mode=mode
     )
-    parsed_rows = []
-    for original, data in contents:
+    parsed_rows: list[ParsedRow] = []
+    report = progress or (lambda stage, percent, rows: None)
+    for number, (original, data) in enumerate(contents):
+        report("reading", 5 + 60 * number // max(len(contents), 1), len(parsed_rows))
         result = parse_upload(
             original,
             data,
@@ -460,6 +464,7 @@ def datasheet_import_preview(
             preview.problems.append(foreign)
             continue
         parsed_rows.extend(result.rows)
+    report("mapping", 65, len(parsed_rows))
     mapper = RowMapper(country=sheet.country)
     mapped = mapper.map_rows(parsed_rows)
     dropped = {id(problem) for problem in mapper.untracked_problems(preview.problems)}
@@ -469,6 +474,7 @@ def datasheet_import_preview(
     preview.candidates = mapped.candidates
     preview.not_tracked = mapped.not_tracked
     preview.unknown_sources = mapped.unknown_sources
+    report("comparing", 85, len(parsed_rows))
     covered = {candidate.indicator_id for candidate in mapped.candidates}
     current = _stored_rows(sheet, covered)
     for candidate in mapped.candidates:

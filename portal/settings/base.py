@@ -130,6 +130,9 @@ PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=20 * 1024 *
 # spooling them to disk.
 PORTAL_MAX_UPLOAD_FILES = env.int("PORTAL_MAX_UPLOAD_FILES", default=10)
 PORTAL_MAX_UPLOAD_TOTAL_BYTES = env.int("PORTAL_MAX_UPLOAD_TOTAL_BYTES", default=50 * 1024 * 1024)
+# Uploads larger than this (all files together) are parsed by a Celery task, with a progress
+# page, so that no web worker is held by a file; smaller ones are previewed in the request.
+PORTAL_ASYNC_UPLOAD_BYTES = env.int("PORTAL_ASYNC_UPLOAD_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -70,6 +70,7 @@ class World:
     handle_b: str
     area_code_b: object  # "7" in KGZ's files
     consultation: object = None  # a fund-raising consultation (the group's, no country)
+    upload_job_b: object = None  # a large upload read in the background, into sheet_b
 
 
 def _set_passwords(users) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +84,7 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
     from forum import services as forum_services
     from forum.models import Notification, Report
     from indicators import services
-    from indicators.models import DiscrepancyCase, EngineRun, Indicator
+    from indicators.models import DiscrepancyCase, EngineRun, Indicator, UploadJob
     from meetings import services as meeting_services
     from meetings.models import MeetingPartner
     from portal import services as portal_services
@@ -108,6 +109,9 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
     )
     sheet_b.refresh_from_db()
     observation_b = sheet_b.observations.get(year=2019)
+    upload_job_b = UploadJob.objects.create(
+        sheet=sheet_b, owner=fp_b, token="kgz", files=["kgz.csv"], lock_version=0
+    )
 
     start = timezone.localdate() + dt.timedelta(days=30)
     meeting_b = MeetingFactory(
@@ -166,6 +170,7 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
         cast=cast,
         board=board,
         sheet_b=sheet_b,
+        upload_job_b=upload_job_b,
         observation_b=observation_b,
         meeting_b=meeting_b,
         session_b=session_b,

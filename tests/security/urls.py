@@ -112,6 +112,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
         "secretariat:area_code_delete": {"pk": w.area_code_b.pk},
         "indicators:sheet_diff": {"pk": w.sheet_b.pk, "other": w.sheet_b.pk},
         "indicators:value_history": {"pk": w.sheet_b.pk, "observation": w.observation_b.pk},
+        "indicators:upload_job": {"pk": w.sheet_b.pk, "job": w.upload_job_b.pk},
         "indicators:reports:country": {"iso3": "KGZ"},
         "indicators:reports:indicator": {"code": "3.2.1"},
         "indicators:reports:case_detail": {"pk": w.case_b.pk},
