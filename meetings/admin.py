@@ -152,6 +152,13 @@ class ConclusionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "meeting", "order"]
 
 
+@admin.register(ParticipantGroup)
+class ParticipantGroupAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "institution_type", "institutions", "people")
+    list_filter = ("institution_type",)
+    filter_horizontal = ("countries", "agencies")
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
     list_display = ["__str__", "meeting", "owner", "due_date", "status"]
