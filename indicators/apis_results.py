@@ -6,7 +6,6 @@ on the report pages (indicators.reports.views: portal.permissions.can_view_publi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import django_filters
@@ -26,8 +25,11 @@ from rest_framework.views import APIView
 
 from indicators import exports
 from indicators.apis import ERRORS
-from indicators.engine.assess import ASSESS_COLUMNS, NEVER_REACHED
+from indicators.engine.assess import ASSESS_COLUMNS
 from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
+
+# Re-exported: the results CSV lives with the other exports.
+from indicators.exports import EXPORT, T_STAR, stream_results_csv  # noqa: F401
 from indicators.models import (
     AggregateResult,
     CaseComment,
@@ -416,41 +418,6 @@ class CaseDetailApi(StrictQueryMixin, APIView):
 
 
 # --- the results export -------------------------------------------------------------------
-
-# (column, field) of the results export, in the report pages' vocabulary.
-# The engine's series result columns (docs/engine.md), then the database's own.
-_EXPORT_FIELD = {"country": "country__iso3", "indicator": "indicator__code"}
-EXPORT = [
-    *((column, _EXPORT_FIELD.get(column, column)) for column in ASSESS_COLUMNS),
-    ("is_headline", "is_headline"),
-    ("sheet_id", "sheet_id"),
-    ("sheet_version", "sheet_version"),
-    ("release_id", "release_id"),
-    ("agency", "agency__code"),
-    ("run", "run_id"),
-]
-T_STAR = [column for column, _field in EXPORT].index("t_star")
-
-
-def _csv_cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-def stream_results_csv(rows: QuerySet[SeriesResult]) -> Iterator[str]:
-    """The series results as CSV, in chunks; t* is ``inf`` when the trend never reaches the
-    target, as in the report pages' exports."""
-    yield exports._line([column for column, _field in EXPORT])
-    fields = [field for _column, field in EXPORT]
-    for *values, never in rows.values_list(*fields, "t_star_never").iterator(
-        chunk_size=exports.CHUNK
-    ):
-        if never:
-            values[T_STAR] = NEVER_REACHED
-        yield exports._line([_csv_cell(v) for v in values])
 
 
 class ResultsExportApi(StrictQueryMixin, APIView):

@@ -1,4 +1,5 @@
-"""Streamed exports of national observations: CSV, SDMX-CSV and SDMX-ML 2.1 structure-specific.
+"""Streamed exports of national observations (CSV, SDMX-CSV and SDMX-ML 2.1 structure-specific)
+and of the engine's series results (CSV with every column, SDMX-CSV).
 
 Rows are read in chunks and written as they come, so memory stays flat whatever the size.
 The SDMX exports use the dimensions of the global SDG data structure (the copy shipped in
@@ -18,8 +19,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from indicators.engine.assess import NEVER_REACHED
-from indicators.models import Observation, SeriesCodeMapping
+from indicators.engine.assess import ASSESS_COLUMNS, NEVER_REACHED
+from indicators.models import Observation, SeriesCodeMapping, SeriesResult
 from portal.spreadsheets import SafeWriter
 
 DIMENSIONS = [
@@ -260,6 +261,40 @@ def stream_sdmx_ml(rows: QuerySet[Observation]) -> Iterator[str]:
     if current is not None:
         yield "</Series>\n"
     yield "</message:DataSet>\n</message:StructureSpecificData>\n"
+
+
+# (column, field) of the results export, in the report pages' vocabulary.
+# The engine's series result columns (docs/engine.md), then the database's own.
+_EXPORT_FIELD = {"country": "country__iso3", "indicator": "indicator__code"}
+EXPORT = [
+    *((column, _EXPORT_FIELD.get(column, column)) for column in ASSESS_COLUMNS),
+    ("is_headline", "is_headline"),
+    ("sheet_id", "sheet_id"),
+    ("sheet_version", "sheet_version"),
+    ("release_id", "release_id"),
+    ("agency", "agency__code"),
+    ("run", "run_id"),
+]
+T_STAR = [column for column, _field in EXPORT].index("t_star")
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def stream_results_csv(rows: QuerySet[SeriesResult]) -> Iterator[str]:
+    """The series results as CSV, in chunks; t* is ``inf`` when the trend never reaches the
+    target, as in the report pages' exports."""
+    yield _line([column for column, _field in EXPORT])
+    fields = [field for _column, field in EXPORT]
+    for *values, never in rows.values_list(*fields, "t_star_never").iterator(chunk_size=CHUNK):
+        if never:
+            values[T_STAR] = NEVER_REACHED
+        yield _line([_csv_cell(v) for v in values])
 
 
 # --- results ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import io
 import math
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -59,3 +61,43 @@ def population_load_file(*, path: Path, is_demo: bool | None = None) -> int:
     text = path.read_text(encoding="utf-8")
     demo = "DEMONSTRATION" in text.upper() if is_demo is None else is_demo
     return population_load(text=text, is_demo=demo, source=path.name)
+
+
+def unknown_coverage(
+    aggregates: pd.DataFrame, countries: pd.DataFrame, population: pd.DataFrame
+) -> pd.DataFrame:
+    """The engine's aggregates with a ``without_population`` column: the members of the
+    region (in ``countries``) lacking a population figure, indicator-specific or default,
+    for year0 or year1. Where any is missing the coverage is unknown, not the share of
+    the members that have one: coverage and values are blanked and the category is
+    ``insufficient_coverage``."""
+    out = aggregates.copy()
+    known = set(
+        zip(
+            population["country"],
+            population["indicator"],
+            population["year"].astype(int),
+            strict=True,
+        )
+    )
+    members = countries[countries["region"] != ""].groupby("region")["country"].agg(sorted)
+    missing: list[list[str]] = []
+    for record in out.to_dict("records"):
+        years = {int(record["year0"]), int(record["year1"])}
+        code = str(record["indicator"])
+        missing.append(
+            [
+                country
+                for country in members.get(record["region"], [])
+                if any(
+                    (country, code, year) not in known and (country, "", year) not in known
+                    for year in years
+                )
+            ]
+        )
+    out["without_population"] = pd.Series(missing, index=out.index, dtype=object)
+    unknown = out["without_population"].map(bool).astype(bool)
+    if unknown.any():
+        out.loc[unknown, ["coverage", "value0", "value1", "t_star"]] = np.nan
+        out.loc[unknown, "category"] = "insufficient_coverage"
+    return out

@@ -16,7 +16,9 @@ import pandas as pd
 
 from indicators import engine
 from indicators.engine.series import fingerprints, headline
-from indicators.models import EngineRun
+from indicators.models import EngineRun, Indicator
+from indicators.reports import selectors
+from portal.models import Agency, Country, Region
 
 
 def _none(value: Any) -> Any:
@@ -194,3 +196,14 @@ def _problem_dicts(
             )
         out.append(item)
     return out
+
+
+def _refs() -> _Refs:
+    regions: dict[str, int | None] = dict(Region.objects.values_list("code", "pk"))
+    regions[selectors.GROUP_CODE] = None
+    return _Refs(
+        countries=dict(Country.objects.values_list("iso3", "pk")),
+        regions=regions,
+        agencies=dict(Agency.objects.values_list("code", "pk")),
+        indicators=dict(Indicator.objects.values_list("code", "pk")),
+    )

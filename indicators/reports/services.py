@@ -22,9 +22,12 @@ reads only its own members. Every step is idempotent, so a retried task (acks_la
 never duplicates anything.
 
 This module is the orchestration (query -> engine -> store); the parts live beside it:
-``versions`` (which results name which input version), ``rows`` (engine tables to result
-rows), ``cases`` (discrepancy cases), ``population`` (population loading), and the pandas
-helpers in ``indicators.engine.series``. Every public name stays importable from here."""
+``versions`` (which results name which input version, which newer runs already wrote a
+run's scope), ``rows`` (engine tables to result rows, the reference ids they use),
+``store`` (staging, clearing, scoping and counting a run's result rows), ``cases``
+(discrepancy cases), ``population`` (population loading, aggregates whose coverage is
+unknown), and the pandas helpers in ``indicators.engine.series``. Every public name stays
+importable from here."""
 
 from __future__ import annotations
 
@@ -33,11 +36,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,23 +64,27 @@ from indicators.reports.cases import (
     cases_sync,
     clean_forum_thread,
 )
-from indicators.reports.population import population_load, population_load_file
+from indicators.reports.population import population_load, population_load_file, unknown_coverage
 from indicators.reports.rows import (
     _aggregate_rows,
     _discrepancy_rows,
     _problem_dicts,
     _Refs,
+    _refs,
     _series_rows,
 )
+from indicators.reports.store import BATCH, RESULT_MODELS, _clear_staged, _counts, _scope
 from indicators.reports.versions import (
+    _covers,
     _follow_versions,
+    _newer,
     _release_keys,
     _repoint,
     affected_by_sheet,
 )
 from portal import permissions as base
 from portal.logging import log_event
-from portal.models import Agency, Country, Region, User
+from portal.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +114,10 @@ __all__ = [
     "engine_run_request",
     "population_load",
     "population_load_file",
+    "unknown_coverage",
 ]
 
-BATCH = 5000
 Outcome = dict[str, Any]
-RESULT_MODELS = (SeriesResult, DiscrepancyResult, AggregateResult)
-
-
 # --- starting runs -----------------------------------------------------------------
 
 
@@ -294,17 +296,6 @@ class _Shared:
 _shared_cache: dict[str, _Shared] = {}
 
 
-def _refs() -> _Refs:
-    regions: dict[str, int | None] = dict(Region.objects.values_list("code", "pk"))
-    regions[selectors.GROUP_CODE] = None
-    return _Refs(
-        countries=dict(Country.objects.values_list("iso3", "pk")),
-        regions=regions,
-        agencies=dict(Agency.objects.values_list("code", "pk")),
-        indicators=dict(Indicator.objects.values_list("code", "pk")),
-    )
-
-
 def _shared(run: EngineRun) -> _Shared:
     """Reference tables, countries and population of ``run``; cached for the run's tasks."""
     key = (run.pk, run.started_at)
@@ -341,54 +332,6 @@ def compute_indicator(
     totals = frame.loc[frame["series"] == "", columns].reset_index(drop=True)
     aggregates = engine.aggregate(totals, indicators, countries, population)
     return scoped, assessed, table, unknown_coverage(aggregates, countries, population)
-
-
-def unknown_coverage(
-    aggregates: pd.DataFrame, countries: pd.DataFrame, population: pd.DataFrame
-) -> pd.DataFrame:
-    """The engine's aggregates with a ``without_population`` column: the members of the
-    region (in ``countries``) lacking a population figure, indicator-specific or default,
-    for year0 or year1. Where any is missing the coverage is unknown, not the share of
-    the members that have one: coverage and values are blanked and the category is
-    ``insufficient_coverage``."""
-    out = aggregates.copy()
-    known = set(
-        zip(
-            population["country"],
-            population["indicator"],
-            population["year"].astype(int),
-            strict=True,
-        )
-    )
-    members = countries[countries["region"] != ""].groupby("region")["country"].agg(sorted)
-    missing: list[list[str]] = []
-    for record in out.to_dict("records"):
-        years = {int(record["year0"]), int(record["year1"])}
-        code = str(record["indicator"])
-        missing.append(
-            [
-                country
-                for country in members.get(record["region"], [])
-                if any(
-                    (country, code, year) not in known and (country, "", year) not in known
-                    for year in years
-                )
-            ]
-        )
-    out["without_population"] = pd.Series(missing, index=out.index, dtype=object)
-    unknown = out["without_population"].map(bool).astype(bool)
-    if unknown.any():
-        out.loc[unknown, ["coverage", "value0", "value1", "t_star"]] = np.nan
-        out.loc[unknown, "category"] = "insufficient_coverage"
-    return out
-
-
-def _clear_staged(run: EngineRun, indicator_ids: Sequence[int] | None = None) -> None:
-    for model in RESULT_MODELS:
-        rows = model.objects.filter(run=run, is_current=False)
-        if indicator_ids is not None:
-            rows = rows.filter(indicator_id__in=list(indicator_ids))
-        rows.delete()
 
 
 def engine_run_indicators(*, run_id: int, indicator_codes: Sequence[str]) -> list[Outcome]:
@@ -452,71 +395,6 @@ def engine_run_indicator(*, run_id: int, indicator_code: str) -> Outcome:
 
 
 # --- step 3: finish ----------------------------------------------------------------
-
-
-def _scope(run: EngineRun, model: type[Any]) -> Q:
-    """The rows of ``model`` that ``run`` recomputes: its indicators x its countries, or for
-    the aggregates x its regions (``None`` scopes: all)."""
-    scope = Q()
-    if run.indicator_codes is not None:
-        scope &= Q(indicator__code__in=run.indicator_codes)
-    if model is AggregateResult:
-        if run.region_codes is not None:
-            codes = [code for code in run.region_codes if code != selectors.GROUP_CODE]
-            regions = Q(region__code__in=codes)
-            if selectors.GROUP_CODE in run.region_codes:
-                regions |= Q(region__isnull=True)
-            scope &= regions
-    elif run.country_codes is not None:
-        scope &= Q(country__iso3__in=run.country_codes)
-    return scope
-
-
-def _overlaps(a: list[str] | None, b: list[str] | None) -> bool:
-    return a is None or b is None or bool(set(a) & set(b))
-
-
-def _within(a: list[str] | None, b: list[str] | None) -> bool:
-    return b is None or (a is not None and set(a) <= set(b))
-
-
-def _newer(run: EngineRun) -> list[EngineRun]:
-    """Runs created after ``run`` that already succeeded on a scope overlapping its own.
-
-    Created later, such a run read every change that triggered ``run`` (inputs are fixed
-    when a run starts, after it is created), so where the scopes overlap its rows stand.
-    """
-    newer = EngineRun.objects.filter(pk__gt=run.pk, status=EngineRun.Status.SUCCEEDED)
-    return [
-        other
-        for other in newer.only("indicator_codes", "country_codes", "region_codes")
-        if _overlaps(run.indicator_codes, other.indicator_codes)
-        and (
-            _overlaps(run.country_codes, other.country_codes)
-            or _overlaps(run.region_codes, other.region_codes)
-        )
-    ]
-
-
-def _covers(other: EngineRun, run: EngineRun) -> bool:
-    return (
-        _within(run.indicator_codes, other.indicator_codes)
-        and _within(run.country_codes, other.country_codes)
-        and _within(run.region_codes, other.region_codes)
-    )
-
-
-def _counts(run: EngineRun) -> dict[str, Any]:
-    def tally(model: Any, field: str, **filters: Any) -> dict[str, int]:
-        rows = model.objects.filter(run=run, **filters).values(field).annotate(n=Count("pk"))
-        return {row[field]: row["n"] for row in rows}
-
-    return {
-        "national": tally(SeriesResult, "category", source="national"),
-        "international": tally(SeriesResult, "category", source="international"),
-        "discrepancies": tally(DiscrepancyResult, "status"),
-        "aggregates": tally(AggregateResult, "category"),
-    }
 
 
 def _fail(run: EngineRun, *, problems: list[dict[str, Any]], error: str) -> EngineRun:

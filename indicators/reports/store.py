@@ -8,6 +8,9 @@ types say (the result models hold only integers, floats, texts, booleans and, fo
 aggregates, one JSON list) and streamed with psycopg's ``cursor.copy``, as the sheet
 imports store their values. The stored rows are the same: ``tests/reports/test_store.py``
 compares both ways, field by field, on either database.
+
+Also here: the staged rows of a run cleared (a retried chunk, a failed run), the rows a
+run's scope covers and the counts recorded on a finished run.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import Count, Q
+
+from indicators.models import AggregateResult, DiscrepancyResult, EngineRun, SeriesResult
+from indicators.reports import selectors
 
 #: rows per ``bulk_create`` batch where COPY is not available (SQLite)
 BATCH = 5000
@@ -76,3 +83,45 @@ def stage(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
                 values = tuple(row.get(n, d) for n, d in zip(names, defaults, strict=True))
                 copy.write_row(_row(converters, values))
     return len(rows)
+
+
+RESULT_MODELS = (SeriesResult, DiscrepancyResult, AggregateResult)
+
+
+def _clear_staged(run: EngineRun, indicator_ids: Sequence[int] | None = None) -> None:
+    for model in RESULT_MODELS:
+        rows = model.objects.filter(run=run, is_current=False)
+        if indicator_ids is not None:
+            rows = rows.filter(indicator_id__in=list(indicator_ids))
+        rows.delete()
+
+
+def _scope(run: EngineRun, model: type[Any]) -> Q:
+    """The rows of ``model`` that ``run`` recomputes: its indicators x its countries, or for
+    the aggregates x its regions (``None`` scopes: all)."""
+    scope = Q()
+    if run.indicator_codes is not None:
+        scope &= Q(indicator__code__in=run.indicator_codes)
+    if model is AggregateResult:
+        if run.region_codes is not None:
+            codes = [code for code in run.region_codes if code != selectors.GROUP_CODE]
+            regions = Q(region__code__in=codes)
+            if selectors.GROUP_CODE in run.region_codes:
+                regions |= Q(region__isnull=True)
+            scope &= regions
+    elif run.country_codes is not None:
+        scope &= Q(country__iso3__in=run.country_codes)
+    return scope
+
+
+def _counts(run: EngineRun) -> dict[str, Any]:
+    def tally(model: Any, field: str, **filters: Any) -> dict[str, int]:
+        rows = model.objects.filter(run=run, **filters).values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in rows}
+
+    return {
+        "national": tally(SeriesResult, "category", source="national"),
+        "international": tally(SeriesResult, "category", source="international"),
+        "discrepancies": tally(DiscrepancyResult, "status"),
+        "aggregates": tally(AggregateResult, "category"),
+    }

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from indicators.models import (
     DataSheet,
+    EngineRun,
     InternationalObservation,
     InternationalRelease,
     Observation,
@@ -127,3 +128,37 @@ def _follow_versions(rows: QuerySet[SeriesResult]) -> None:
                 new={"release_id": current.pk},
                 changed={key[:3] for key in changed_keys},
             )
+
+
+def _overlaps(a: list[str] | None, b: list[str] | None) -> bool:
+    return a is None or b is None or bool(set(a) & set(b))
+
+
+def _within(a: list[str] | None, b: list[str] | None) -> bool:
+    return b is None or (a is not None and set(a) <= set(b))
+
+
+def _newer(run: EngineRun) -> list[EngineRun]:
+    """Runs created after ``run`` that already succeeded on a scope overlapping its own.
+
+    Created later, such a run read every change that triggered ``run`` (inputs are fixed
+    when a run starts, after it is created), so where the scopes overlap its rows stand.
+    """
+    newer = EngineRun.objects.filter(pk__gt=run.pk, status=EngineRun.Status.SUCCEEDED)
+    return [
+        other
+        for other in newer.only("indicator_codes", "country_codes", "region_codes")
+        if _overlaps(run.indicator_codes, other.indicator_codes)
+        and (
+            _overlaps(run.country_codes, other.country_codes)
+            or _overlaps(run.region_codes, other.region_codes)
+        )
+    ]
+
+
+def _covers(other: EngineRun, run: EngineRun) -> bool:
+    return (
+        _within(run.indicator_codes, other.indicator_codes)
+        and _within(run.country_codes, other.country_codes)
+        and _within(run.region_codes, other.region_codes)
+    )

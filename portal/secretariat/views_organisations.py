@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Country, Organisation
-from portal.secretariat import forms, permissions, services_organisations
+from portal.secretariat import forms, permissions
+from portal.secretariat.services import organisations as services_organisations
 from portal.secretariat.views import _address, _form_errors, secretariat_only
 from portal.typing import AuthedRequest
 

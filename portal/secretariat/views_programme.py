@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from meetings.models import Activity, Biennium, Objective
-from portal.secretariat import forms, permissions, services_programme
+from portal.secretariat import forms, permissions
+from portal.secretariat.services import programme as services_programme
 from portal.secretariat.views import _address, _form_errors, secretariat_only
 from portal.typing import AuthedRequest
 

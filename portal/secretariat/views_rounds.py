@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from indicators.models import ReportingRound
-from portal.secretariat import forms, permissions, services_rounds
+from portal.secretariat import forms, permissions
 from portal.secretariat.models import RoundIndicator
+from portal.secretariat.services import round_indicators as services_rounds
 from portal.secretariat.views import _address, _form_errors, secretariat_only
 from portal.typing import AuthedRequest
 
