@@ -83,6 +83,7 @@ OPERATIONS = [
     ("GET", "/api/v1/agencies/"),
     ("GET", "/api/v1/cases/"),
     ("GET", "/api/v1/cases/{id}/"),
+    ("GET", "/api/v1/consultations/"),
     ("GET", "/api/v1/countries/"),
     ("GET", "/api/v1/countries/{iso3}/"),
     ("GET", "/api/v1/engine-runs/"),
