@@ -98,7 +98,7 @@ def test_secretariat_pages_in_spanish(page, cast, indicators, round_2026):  # ty
     page.wait_for_url("**/")
     page.get_by_role("link", name="Secretaría").first.click()
     page.get_by_role("link", name="Rondas de presentación de informes").first.click()
-    page.get_by_role("link", name="Completitud").first.click()
+    page.get_by_role("link", name="Completitud", exact=True).first.click()
     page.get_by_role("heading", name="Completitud de Ronda 2026").wait_for()
     assert "Kirguistán" in page.locator("#completeness").inner_text()
     assert "sin empezar" in page.locator("#completeness").inner_text()
