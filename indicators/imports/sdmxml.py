@@ -293,6 +293,43 @@ def _refuse(*_args: object) -> None:
     raise DefusedXmlException("DTD or entity")
 
 
+def _parse(parser: Any, data: bytes, col: Collector) -> None:
+    """Run the parser over the message, every way it can refuse one turned into a problem."""
+    try:
+        parser.Parse(data, True)
+    except DefusedXmlException:
+        col.problem(
+            None,
+            "",
+            "",
+            _("The file declares XML entities or a document type, which are not accepted."),
+        )
+    except expat.ExpatError as exc:
+        col.problem(
+            None,
+            "",
+            "",
+            msg(
+                _("The XML is malformed near line %(line)s: %(error)s"),
+                line=exc.lineno,
+                error=str(exc),
+            ),
+        )
+    except (LookupError, UnicodeError, ValueError) as exc:
+        # an encoding Python does not know (LookupError), bytes not in it, or a multi-byte
+        # encoding expat cannot take (ValueError); any other ValueError is a bug: raised
+        if not isinstance(exc, (LookupError, UnicodeError)) and "encoding" not in str(exc):
+            raise
+        col.problem(
+            None,
+            "",
+            "",
+            _("The file's character encoding is not supported: save it as UTF-8."),
+        )
+    except (_Stop, TooManyRows):
+        return
+
+
 def parse_sdmx(col: Collector, data: bytes, indicator: str | None) -> None:
     reader = StreamReader(col, indicator)
     parser = expat.ParserCreate(namespace_separator="}")
@@ -321,25 +358,4 @@ def parse_sdmx(col: Collector, data: bytes, indicator: str | None) -> None:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
-    try:
-        parser.Parse(data, True)
-    except DefusedXmlException:
-        col.problem(
-            None,
-            "",
-            "",
-            _("The file declares XML entities or a document type, which are not accepted."),
-        )
-    except expat.ExpatError as exc:
-        col.problem(
-            None,
-            "",
-            "",
-            msg(
-                _("The XML is malformed near line %(line)s: %(error)s"),
-                line=exc.lineno,
-                error=str(exc),
-            ),
-        )
-    except (_Stop, TooManyRows):
-        return
+    _parse(parser, data, col)

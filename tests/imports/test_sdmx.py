@@ -230,6 +230,16 @@ def test_malformed_xml_names_the_line() -> None:
     assert has_problem(result, f"near line {line}")
 
 
+def test_unknown_encoding_is_a_problem_not_a_crash() -> None:
+    data = _one_series('TIME_PERIOD="2015" OBS_VALUE="1"')
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    for encoding in (b"UTF-NaN", b"x-no-such-charset", b"utf-7", b"shift_jis"):
+        declared = data.replace(b'encoding="UTF-8"', b'encoding="' + encoding + b'"', 1)
+        result = parse_upload("m.xml", declared)
+        assert has_problem(result, "character encoding is not supported"), encoding
+        assert result.rows == []
+
+
 def test_html_named_xml() -> None:
     result = parse_upload("m.xml", b"<!DOCTYPE html><html><body>Not found</body></html>")
     assert has_problem(result, "web page")
