@@ -1,0 +1,61 @@
+"""An agency's release read by the national parsers: what is stored, what is refused."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import InternationalObservation, InternationalRelease
+from indicators.services.international import international_import
+from portal.services import reference_data_load
+
+
+@pytest.fixture
+def world(sheet_world):  # type: ignore[no-untyped-def]
+    reference_data_load()
+    return sheet_world
+
+
+def _load(world, text: str):  # type: ignore[no-untyped-def]
+    return international_import(
+        agency=world.agency,
+        user=world.users["agency_focal_point"],
+        files=[("release.csv", text.encode())],
+        fmt="sdg-csv",
+    )
+
+
+def test_a_spreadsheet_export_with_publishers_habits_is_stored(world):  # type: ignore[no-untyped-def]
+    text = (
+        "seriescode;geoareacode;timeperiod;value;[Sex];[Units];OBS_STATUS;COMMENT\n"
+        "sh_dyn_mort;kgz;2014-2015;21,5;female;PER_1000_LIVE_BIRTHS;E;survey\n"
+        "sh_dyn_mort;kgz;2016;..;female;PER_1000_LIVE_BIRTHS;M;\n"
+        "SH_DYN_MORT;398;2016;9;BOTHSEX;PER_1000_LIVE_BIRTHS;A;\n"
+    )
+    outcome = _load(world, text)
+    assert outcome.ok, [str(p.reason) for p in outcome.problems]
+    stored = InternationalObservation.objects.order_by("country__iso3")
+    assert [
+        (o.country.iso3, o.disaggregation, o.year, o.period, o.value, o.footnote) for o in stored
+    ] == [
+        ("KAZ", "", 2016, "", Decimal("9"), ""),
+        ("KGZ", "SEX=F", 2015, "2014-2015", Decimal("21.5"), "survey"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "column", "reason"),
+    [
+        ("SH_DYN_MORT,417,2017,<5", "Value", "flag or sign"),
+        ('SH_DYN_MORT,417,2017,"1,234,567"', "Value", "thousands separators"),
+        ("SH_DYN_MORT,417,2017,n/a", "Value", "not a number"),
+        ("SH_DYN_MORT,417,17,5", "TimePeriod", "time period must be a year"),
+    ],
+)
+def test_a_bad_row_names_row_field_reason_and_stores_nothing(world, bad_row, column, reason):  # type: ignore[no-untyped-def]
+    text = f"SeriesCode,GeoAreaCode,TimePeriod,Value\nSH_DYN_MORT,417,2015,21.3\n{bad_row}\n"
+    outcome = _load(world, text)
+    [problem] = outcome.problems
+    assert (problem.row, problem.column) == (3, column)
+    assert reason in str(problem.reason)
+    assert not InternationalRelease.objects.exists()
+    assert not InternationalObservation.objects.exists()
