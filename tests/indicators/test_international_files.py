@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.international.services import international_import
 from indicators.models import InternationalObservation, InternationalRelease
-from indicators.services.international import international_import
 from portal.services import reference_data_load
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from indicators.services.international import international_import
+from indicators.international.services import international_import
 from portal.models import Agency
 
 
