@@ -6,7 +6,7 @@ from django.db import connection
 
 from indicators import services
 from indicators.international.services import international_import
-from portal.services_backup import observations_checksum, table_counts
+from portal.backup import observations_checksum, table_counts
 from tests.indicators.conftest import PORTAL_CSV
 
 SDG = (
