@@ -21,7 +21,7 @@ from ._common import (
     is_blank_value,
     msg,
 )
-from .portal import add_portal_row, map_header
+from .columns import add_portal_row, map_header
 from .detect import looks_binary, sniff_delimiter
 from .types import ParsedRow
 
