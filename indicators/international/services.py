@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from indicators import permissions
 from indicators.imports import parse_upload
 from indicators.imports.types import ParsedRow, ParseResult, Problem
 from indicators.models import (
+    Indicator,
     InternationalObservation,
     InternationalRelease,
     SeriesCodeMapping,
@@ -83,26 +85,57 @@ def _country_codes() -> dict[str, Country]:
     return country_lookup(names=False)
 
 
-def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[InternationalObservation]:
-    # series codes compared without case: some publishers write sh_sta_mmr
+#: release formats: SDG API CSV, Open SDG CSV (one file per indicator, REF_AREA per row), SDMX-ML
+RELEASE_FORMATS = ("sdg-csv", "opensdg", "sdmx")
+
+
+def _indicators() -> tuple[dict[str, Indicator], dict[str, Indicator]]:
+    """(series code -> indicator, indicator code -> indicator), codes in upper case: some
+    publishers write sh_sta_mmr."""
     series = {
         m.code.upper(): m.indicator for m in SeriesCodeMapping.objects.select_related("indicator")
     }
+    return series, {i.code.upper(): i for i in Indicator.objects.all()}
+
+
+#: format -> (area column, period column) as the problems name them
+COLUMNS = {
+    "sdg-csv": ("GeoAreaCode", "TimePeriod"),
+    "opensdg": ("REF_AREA", "Year"),
+    "sdmx": ("REF_AREA", "TimePeriod"),
+}
+
+
+def _map(
+    rows: list[ParsedRow], outcome: InternationalImport, fmt: str
+) -> list[InternationalObservation]:
+    series, by_code = _indicators()
+    area_column, period_column = COLUMNS[fmt]
     countries = _country_codes()
     synonyms = load_synonyms()
     observations: list[InternationalObservation] = []
     seen: dict[tuple[int, int, str, int], int] = {}
     for row in rows:
-        indicator = series.get(row.series_code.upper())
+        # an Open SDG file without a SERIES column names its indicator by the file name
+        code = row.series_code or row.indicator
+        indicator = (series if row.series_code else by_code).get(code.upper())
         if indicator is None:
-            outcome.not_tracked[row.series_code] = outcome.not_tracked.get(row.series_code, 0) + 1
+            outcome.not_tracked[code] = outcome.not_tracked.get(code, 0) + 1
+            continue
+        if not row.area.strip():
+            reason = _("A release names the country of every value: this row names none.")
+            outcome.problems.append(Problem(row.file, row.row, area_column, "", reason))
             continue
         country = countries.get(row.area.strip().casefold())
         if country is None:
             # World, regions and areas that are not members: listed, never a reason to refuse
             outcome.skipped_areas[row.area] = outcome.skipped_areas.get(row.area, 0) + 1
             continue
-        key = (country.pk, indicator.pk, disaggregation_key(row.disaggregation), row.year)
+        # Open SDG writes breakdowns under display names (Sex); releases store SDMX names (SEX)
+        pairs = tuple(
+            (re.sub(r"\s+", "_", dim.strip()).upper(), code) for dim, code in row.disaggregation
+        )
+        key = (country.pk, indicator.pk, disaggregation_key(pairs), row.year)
         too_long = key_too_long(row, key[2])
         if too_long is not None:
             outcome.problems.append(too_long)
@@ -112,7 +145,7 @@ def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[Internatio
                 Problem(
                     row.file,
                     row.row,
-                    "TimePeriod",
+                    period_column,
                     str(row.year),
                     _("duplicate value: row %(row)s has the same series, country and year")
                     % {"row": seen[key]},
@@ -172,8 +205,10 @@ def _diff(agency: Agency, observations: list[InternationalObservation]) -> list[
 def _read_release(
     agency: Agency, files: list[tuple[str, bytes]], fmt: str
 ) -> tuple[InternationalImport, list[InternationalObservation]]:
-    if fmt not in ("sdg-csv", "sdmx"):
-        raise ValidationError(_("Unknown format %(fmt)s: use sdg-csv or sdmx.") % {"fmt": fmt})
+    if fmt not in RELEASE_FORMATS:
+        raise ValidationError(
+            _("Unknown format %(fmt)s: use sdg-csv, opensdg or sdmx.") % {"fmt": fmt}
+        )
     outcome = InternationalImport()
     rows: list[ParsedRow] = []
     for name, data in files:
@@ -182,7 +217,7 @@ def _read_release(
         outcome.problems.extend(parsed.problems)
         outcome.not_used.update(parsed.not_used)
     outcome.rows = len(rows)
-    observations = _map(rows, outcome)
+    observations = _map(rows, outcome, fmt)
     if not outcome.problems and not observations:
         # An empty release would replace the current one and take the agency's figures out of
         # every report: refuse it, and say why.

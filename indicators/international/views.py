@@ -33,6 +33,7 @@ class InternationalUploadForm(forms.Form):
         label=gettext_lazy("Format"),
         choices=[
             ("sdg-csv", gettext_lazy("UN SDG Global Database CSV")),
+            ("opensdg", gettext_lazy("Open SDG CSV (one file per indicator)")),
             ("sdmx", gettext_lazy("SDMX-ML data message")),
         ],
     )

@@ -59,3 +59,49 @@ def test_a_bad_row_names_row_field_reason_and_stores_nothing(world, bad_row, col
     assert reason in str(problem.reason)
     assert not InternationalRelease.objects.exists()
     assert not InternationalObservation.objects.exists()
+
+
+def _load_opensdg(world, name: str, text: str):  # type: ignore[no-untyped-def]
+    return international_import(
+        agency=world.agency,
+        user=world.users["agency_focal_point"],
+        files=[(name, text.encode())],
+        fmt="opensdg",
+    )
+
+
+def test_an_open_sdg_release_names_each_country_in_ref_area(world):  # type: ignore[no-untyped-def]
+    text = (
+        "Year,REF_AREA,Sex,Units,OBS_STATUS,COMMENT,Value\n"
+        "2015,kgz,,Per 1000 live births,A,,21.3\n"
+        "2014-2015,398,F,Per 1000 live births,E,survey,11.5\n"
+        "2016,398,,Per 1000 live births,M,,NaN\n"
+        "2016,1,,Per 1000 live births,A,,40\n"
+    )
+    outcome = _load_opensdg(world, "indicator_3-2-1.csv", text)
+    assert outcome.ok, [str(p.reason) for p in outcome.problems]
+    assert outcome.skipped_areas == {"1": 1}
+    stored = InternationalObservation.objects.order_by("country__iso3")
+    assert [
+        (o.country.iso3, o.indicator.code, o.disaggregation, o.year, o.period, o.value, o.footnote)
+        for o in stored
+    ] == [
+        ("KAZ", "3.2.1", "SEX=F", 2015, "2014-2015", Decimal("11.5"), "survey"),
+        ("KGZ", "3.2.1", "", 2015, "", Decimal("21.3"), ""),
+    ]
+
+
+def test_an_open_sdg_release_row_without_a_country_is_refused(world):  # type: ignore[no-untyped-def]
+    text = "Year,REF_AREA,Value\n2015,417,21.3\n2016,,20.1\n"
+    outcome = _load_opensdg(world, "indicator_3-2-1.csv", text)
+    [problem] = outcome.problems
+    assert (problem.row, problem.column) == (3, "REF_AREA")
+    assert "names the country of every value" in str(problem.reason)
+    assert not InternationalRelease.objects.exists()
+
+
+def test_an_open_sdg_release_of_an_untracked_indicator_is_listed(world):  # type: ignore[no-untyped-def]
+    text = "Year,REF_AREA,Value\n2015,417,5\n"
+    outcome = _load_opensdg(world, "indicator_9-9-9.csv", text)
+    assert outcome.not_tracked == {"9.9.9": 1}
+    assert not InternationalRelease.objects.exists()

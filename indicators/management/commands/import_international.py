@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="agency code, e.g. UNICEF")
-        parser.add_argument("--format", required=True, choices=["sdg-csv", "sdmx"])
+        parser.add_argument("--format", required=True, choices=["sdg-csv", "opensdg", "sdmx"])
         parser.add_argument("--note", default="")
         parser.add_argument("files", nargs="+")
 
