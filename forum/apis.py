@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 
 from forum import permissions, selectors
 from forum.models import Attachment, Category, Post, Topic
-from indicators.apis import ERRORS
-from portal.api import StrictQueryMixin, user_of
+from portal.api.errors import ERRORS
+from portal.api.inputs import StrictQueryMixin, user_of
 
 
 class CategoryOutput(serializers.ModelSerializer):

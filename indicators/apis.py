@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -25,20 +25,11 @@ from indicators.models import (
     Observation,
     ReportingRound,
 )
-from portal.api import (
-    IDEMPOTENCY_PARAMETER,
-    CursorPage,
-    StrictBodyMixin,
-    StrictQueryMixin,
-    idempotent,
-    user_of,
-)
+from portal.api.errors import ERRORS
+from portal.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from portal.api.inputs import StrictBodyMixin, StrictQueryMixin, user_of
+from portal.api.pagination import CursorPage
 from portal.models import Country
-
-ERRORS = {
-    code: OpenApiResponse(description="error body: {errors: [{field, message, code}]}")
-    for code in (400, 401, 403, 404)
-}
 
 
 class IndicatorOutput(serializers.ModelSerializer):
@@ -468,7 +459,7 @@ class ExportApi(StrictQueryMixin, APIView):
         },
     )
     def get(self, request: Request, fmt: str) -> StreamingHttpResponse:
-        from indicators import exports
+        from indicators import data_exports as exports
 
         if fmt not in self.formats:
             raise NotFound()

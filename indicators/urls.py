@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from indicators import views, views_catalogue, views_international
+from indicators import views
+from indicators.catalogue import views as catalogue_views
+from indicators.international import views as international_views
 
 app_name = "indicators"
 
@@ -24,7 +26,7 @@ urlpatterns = [
     path("sheets/<int:pk>/review/", views.sheet_review, name="sheet_review"),
     path("sheets/<int:pk>/diff/<int:other>/", views.sheet_diff, name="sheet_diff"),
     path("sheets/<int:pk>/template.xlsx", views.sheet_template, name="sheet_template"),
-    path("international/", views_international.international_upload, name="international_upload"),
-    path("countries/<str:iso3>/operations/", views_catalogue.catalogue, name="catalogue"),
+    path("international/", international_views.international_upload, name="international_upload"),
+    path("countries/<str:iso3>/operations/", catalogue_views.catalogue, name="catalogue"),
     path("reports/", include("indicators.reports.urls")),
 ]

@@ -20,8 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators.apis import ERRORS
-from portal.api import StrictQueryMixin, user_of
+from portal.api.errors import ERRORS
+from portal.api.inputs import StrictQueryMixin, user_of
 
 from . import permissions, selectors
 from .models import (

@@ -73,7 +73,7 @@ def publish(pending_id: int) -> bool:
 def sweep(limit: int = 500) -> tuple[int, int]:
     """Publish what is still pending; returns (published, still pending).
 
-    The periodic sweep also drops expired API idempotency keys (`portal.api.idempotent`).
+    The periodic sweep also drops expired API idempotency keys (`portal.api.idempotency.idempotent`).
     """
     IdempotencyKey.objects.expired().delete()
     published = 0

@@ -7,7 +7,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from portal import api_urls, views
+from portal import views
+from portal.api import urls as api_urls
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; one answer instead of a 404 each time.

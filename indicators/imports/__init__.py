@@ -1,4 +1,5 @@
-"""Parsers of data-sheet uploads: portal Excel template and CSV, Open SDG CSV, SDMX-ML.
+"""Parsers of data-sheet uploads (portal Excel template and CSV, Open SDG CSV, SDMX-ML) and of
+agencies' releases (SDG API CSV, SDMX-ML), with one rule for years and numbers.
 
 ``parse_upload`` never raises on bad input and never touches the database: it returns the
 rows it read and every problem found (file, row, column, value, reason). Mapping codes to
@@ -16,6 +17,7 @@ from ._common import Collector, msg
 from .csvfmt import indicator_from_name, parse_opensdg, parse_portal_csv
 from .detect import FORMATS, HEAD_BYTES, describe_unknown, detect_format
 from .excel import parse_xlsx, write_template
+from .sdgcsv import parse_sdg_csv
 from .sdmxml import parse_sdmx
 from .types import ParsedRow, ParseResult, Problem
 
@@ -35,6 +37,8 @@ _PARSERS: dict[str, Callable[[Collector, bytes, str | None], None]] = {
     "csv": parse_portal_csv,
     "opensdg": parse_opensdg,
     "sdmx": parse_sdmx,
+    # agencies' releases only: never detected from content (not in FORMATS)
+    "sdg-csv": parse_sdg_csv,
 }
 
 

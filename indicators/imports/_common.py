@@ -48,7 +48,15 @@ SDG_ATTRIBUTES = frozenset(
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _YEAR = re.compile(r"\d{4}(?:\.0*)?")
-_BLANK_VALUES = frozenset({"", "nan", "NaN", "NAN"})
+#: no value: an empty cell, NaN (pandas, Open SDG) or ".." (the UN's "not available")
+_BLANK_VALUES = frozenset({"", "nan", "NaN", "NAN", "..", "\u2026"})
+#: thousands separated by a space, a no-break space, an apostrophe, or repeated , or .
+_THOUSANDS = re.compile(
+    r"[+-]?\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?|[+-]?\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"
+    r"|[+-]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"
+)
+#: a number with a flag or sign beside it: <5, >95, 12.3e, 12.3 (p), 45*
+_FLAGGED = re.compile(r"[<>\u2264\u2265~]\s*[\d.,]+|[\d.,]*\d\s*\(?[A-Za-z*]{1,3}\)?")
 #: a survey period over two years: 2014-15, 2014/15, 2014/2015, 2014-2015
 _SURVEY = re.compile(r"(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})")
 #: a part of a year: 2000 Q1, 2000-Q1, 2000Q1, 2000-S2, 2000-M01, 2000 M1
@@ -396,9 +404,25 @@ def check_value(
     *,
     decimal_comma: bool = False,
 ) -> float | None:
+    """The number in a value cell, or None with a problem saying why it is not one.
+
+    One rule for every file (README.md): a plain number with a decimal point; a decimal
+    comma only in a `;`-delimited CSV; no thousands separators; flags and signs (<5, 12.3e)
+    belong in an attribute column, not in the value.
+    """
     number = parse_number(raw, decimal_comma=decimal_comma)
     if number is None:
-        col.problem(row, column, raw, _("The value is not a number."))
+        text = cell_text(raw)
+        if _THOUSANDS.fullmatch(text):
+            reason = _("The value has thousands separators: write it without them (1234567.5).")
+        elif _FLAGGED.fullmatch(text):
+            reason = _(
+                "The value carries a flag or sign: write only the number and put the flag "
+                "in an attribute column (OBS_STATUS or COMMENT)."
+            )
+        else:
+            reason = _("The value is not a number.")
+        col.problem(row, column, raw, reason)
     return number
 
 

@@ -21,8 +21,8 @@ from ._common import (
     is_blank_value,
     msg,
 )
+from .columns import add_portal_row, map_header
 from .detect import looks_binary, sniff_delimiter
-from .portal import add_portal_row, map_header
 from .types import ParsedRow
 
 #: Open SDG attribute columns stored with the value: column (upper case, spaces as _) -> field.
@@ -174,13 +174,14 @@ def _add_opensdg_row(
     columns: dict[int, str],
     indicator: str,
     named_by_file: bool = False,
+    decimal_comma: bool = False,
 ) -> None:
     raw = list(cells) + [None] * (value_at + 1 - len(cells))
     if is_blank_value(raw[value_at]):
         col.skipped_blank += 1
         return
     period = check_period(col, line, "Year", raw[0])
-    value = check_value(col, line, "Value", raw[value_at])
+    value = check_value(col, line, "Value", raw[value_at], decimal_comma=decimal_comma)
     fields = dict.fromkeys(OPENSDG_FIELDS.values(), "")
     dims: list[tuple[str, str]] = []
     for i, name in columns.items():
@@ -220,8 +221,13 @@ def read_opensdg(
     header: Sequence[object],
     records: Iterable[tuple[int, Sequence[object]]],
     indicator: str | None,
+    *,
+    decimal_comma: bool = False,
 ) -> None:
-    """Open SDG rows from a header and (line, cells) records that are not blank."""
+    """Open SDG rows from a header and (line, cells) records that are not blank.
+
+    ``decimal_comma``: the file is a `;`-delimited CSV, where 17,25 is 17.25.
+    """
     code = indicator or indicator_from_name(col.file)
     layout = _opensdg_columns(col, [cell_text(h) for h in header])
     if layout is None:
@@ -239,7 +245,9 @@ def read_opensdg(
         return
     try:
         for line, cells in records:
-            _add_opensdg_row(col, line, cells, value_at, columns, code, not indicator)
+            _add_opensdg_row(
+                col, line, cells, value_at, columns, code, not indicator, decimal_comma
+            )
     except TooManyRows:
         return
 
@@ -262,4 +270,5 @@ def parse_opensdg(col: Collector, data: bytes, indicator: str | None) -> None:
     records = _records(col, text)
     header = next(records, None)
     if header is not None:
-        read_opensdg(col, header[1], _counted(col, records), indicator)
+        decimal_comma = sniff_delimiter(text.split("\n", 1)[0]) == ";"
+        read_opensdg(col, header[1], _counted(col, records), indicator, decimal_comma=decimal_comma)

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import sheetwrite, sheetxml
 from ._common import Collector, TooManyRows, cell_text, msg
+from .columns import PORTAL_COLUMNS, add_portal_row, format_disaggregation, map_header
 from .csvfmt import read_opensdg
 from .detect import is_opensdg_header
-from .portal import PORTAL_COLUMNS, add_portal_row, format_disaggregation, map_header
 from .types import ParsedRow
 
 DATA_SHEET = "Data"

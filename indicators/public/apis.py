@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api import StrictQueryMixin
+from portal.api.inputs import StrictQueryMixin
 from portal.models import Country
 
 from . import selectors

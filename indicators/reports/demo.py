@@ -66,8 +66,8 @@ def demo_release_csv() -> bytes:
 
 def reports_demo_load() -> None:
     """Loads the illustrative release and the demonstration population once, then runs the engine."""
+    from indicators.international.services import international_import
     from indicators.reports import services
-    from indicators.services.international import international_import
 
     agency = Agency.objects.filter(code="UNICEF").first()
     if agency is not None and not InternationalRelease.objects.filter(agency=agency).exists():

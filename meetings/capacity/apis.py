@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 
 from meetings import permissions
 from meetings.models import ExpertProfile, Grant, Mission, TraineeCount, Training
-from portal.api import StrictQueryMixin
+from portal.api.inputs import StrictQueryMixin
 
 from . import selectors
 

@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 
 from meetings.capacity.apis import CanViewCapacity
 from meetings.models import Consultation
-from portal.api import StrictQueryMixin
+from portal.api.inputs import StrictQueryMixin
 
 from . import selectors
 

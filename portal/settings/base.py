@@ -220,9 +220,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.Page",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Page",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     # Per user (token or session) and, for requests without one, per client address.
     "DEFAULT_THROTTLE_CLASSES": [
         "portal.throttling.AnonRateThrottle",
@@ -254,7 +254,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "portal.api.add_error_responses",
+        "portal.api.errors.add_error_responses",
     ],
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from indicators.exports import DIMENSIONS, RESULT_ATTRIBUTES
+from indicators.data_exports import DIMENSIONS, RESULT_ATTRIBUTES
 from indicators.models import SeriesResult
 from tests.api import test_results_api as results_api
 

@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from forum import services as forum_services
 from indicators import services
+from indicators.international.services import international_import
 from indicators.models import (
     CaseComment,
     DataSheet,
@@ -46,7 +47,6 @@ from indicators.models import (
     ReportingRound,
 )
 from indicators.reports import services as report_services
-from indicators.services.international import international_import
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, MeetingPartner, Session
 from portal.services import reference_data_load, token_create

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from indicators import services
-from indicators.services.international import international_import
-from portal.services_backup import observations_checksum, table_counts
+from indicators.international.services import international_import
+from portal.backup import observations_checksum, table_counts
 from tests.indicators.conftest import PORTAL_CSV
 
 SDG = (

@@ -1,4 +1,4 @@
-"""The `Idempotency-Key` header of the API's POST endpoints (portal.api.idempotent)."""
+"""The `Idempotency-Key` header of the API's POST endpoints (portal.api.idempotency.idempotent)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 from indicators import services
 from indicators.models import DataSheet, SheetEvent, UploadedFile
 from portal import outbox
-from portal.api import request_fingerprint
+from portal.api.idempotency import request_fingerprint
 from portal.models import IdempotencyKey
 from portal.services import token_create
 from tests.indicators.conftest import PORTAL_CSV

@@ -194,7 +194,7 @@ def test_accepted_sheet_stores_what_a_full_run_stores(wide, django_capture_on_co
 
 
 def test_release_stores_what_a_full_run_stores(wide, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    from indicators.services.international import international_import
+    from indicators.international.services import international_import
 
     csv = (
         b"SeriesCode,GeoAreaCode,TimePeriod,Value,Sex,Location,Age,Nature,Units\n"

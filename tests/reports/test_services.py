@@ -148,7 +148,7 @@ def test_accepting_a_sheet_recomputes_only_what_changed(
 
 
 def test_loading_a_release_queues_its_pairs(computed, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    from indicators.services.international import international_import
+    from indicators.international.services import international_import
 
     csv = (
         b"SeriesCode,GeoAreaCode,TimePeriod,Value,Sex,Location,Age,Nature,Units\n"

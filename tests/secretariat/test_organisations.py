@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from indicators.models import ReportingRound
 from portal.models import Agency, AuditEvent, Country, Organisation, User
-from portal.secretariat import selectors, services, services_organisations
+from portal.secretariat import selectors, services
+from portal.secretariat.services import organisations as services_organisations
 
 TODAY = datetime.date(2026, 12, 6)
 

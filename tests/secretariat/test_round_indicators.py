@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from indicators.models import DataSheet, Indicator, Observation
 from portal.models import AuditEvent
-from portal.secretariat import services_rounds
 from portal.secretariat.models import RoundIndicator
+from portal.secretariat.services import round_indicators as services_rounds
 from tests.secretariat.conftest import make_sheet
 
 

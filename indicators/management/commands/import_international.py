@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from indicators.services.international import international_import
+from indicators.international.services import international_import
 from portal.models import Agency
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="agency code, e.g. UNICEF")
-        parser.add_argument("--format", required=True, choices=["sdg-csv", "sdmx"])
+        parser.add_argument("--format", required=True, choices=["sdg-csv", "opensdg", "sdmx"])
         parser.add_argument("--note", default="")
         parser.add_argument("files", nargs="+")
 

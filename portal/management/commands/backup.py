@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from portal.services_backup import backup_create
+from portal.backup import backup_create
 
 
 class Command(BaseCommand):

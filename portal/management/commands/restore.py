@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.services_backup import backup_restore
+from portal.backup import backup_restore
 
 
 class Command(BaseCommand):

@@ -23,13 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators import exports
-from indicators.apis import ERRORS
+from indicators import data_exports
 from indicators.engine.assess import ASSESS_COLUMNS
 from indicators.engine.discrepancies import DISCREPANCY_COLUMNS
-
-# Re-exported: the results CSV lives with the other exports.
-from indicators.exports import EXPORT, T_STAR, stream_results_csv  # noqa: F401
 from indicators.models import (
     AggregateResult,
     CaseComment,
@@ -40,8 +36,10 @@ from indicators.models import (
 )
 from indicators.models.results import Category, DiscrepancyStatus, Source
 from portal import permissions as base
-from portal.api import CursorPage, StrictQueryMixin, user_of
-from portal.apis import BOOLEAN
+from portal.api.errors import ERRORS
+from portal.api.inputs import StrictQueryMixin, user_of
+from portal.api.pagination import CursorPage
+from portal.api.reference import BOOLEAN
 
 
 class CanViewPublished(BasePermission):
@@ -427,11 +425,11 @@ class ResultsExportApi(StrictQueryMixin, APIView):
     permission_classes = MEMBERS
     filterset_class = SeriesResultFilter
     formats = {
-        "csv": ("text/csv; charset=utf-8", "results.csv", stream_results_csv),
+        "csv": ("text/csv; charset=utf-8", "results.csv", data_exports.stream_results_csv),
         "sdmx-csv": (
             "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
             "results.sdmx.csv",
-            exports.stream_results_sdmx_csv,
+            data_exports.stream_results_sdmx_csv,
         ),
     }
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,14 +19,10 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from indicators import permissions
-from indicators.imports._common import (
-    Collector,
-    check_period,
-    disaggregation,
-    parse_number,
-)
+from indicators.imports import parse_upload
 from indicators.imports.types import ParsedRow, ParseResult, Problem
 from indicators.models import (
+    Indicator,
     InternationalObservation,
     InternationalRelease,
     SeriesCodeMapping,
@@ -42,124 +37,6 @@ from portal.selectors import country_lookup
 logger = logging.getLogger(__name__)
 
 STAGING_SALT = "indicators.staged-international-release"
-
-#: UN SDG API dimension (bracketed column) -> (SDMX dimension, API code -> SDMX code; "" = total)
-SDG_API_CODES = {
-    "Sex": ("SEX", {"BOTHSEX": "", "FEMALE": "F", "MALE": "M"}),
-    "Location": ("URBANISATION", {"ALLAREA": "", "URBAN": "U", "RURAL": "R"}),
-    "Age": ("AGE", {"ALLAGE": ""}),
-}
-#: UN SDG API columns that are attributes, not breakdowns: column -> ParsedRow field ("" = dropped)
-SDG_API_ATTRIBUTES = {
-    "Units": "unit",
-    "Nature": "nature",
-    "Reporting Type": "",
-    "Observation Status": "",
-    "Unit multiplier": "",
-    "Unit Multiplier": "",
-}
-SDG_REQUIRED = ("SeriesCode", "GeoAreaCode", "TimePeriod", "Value")
-
-
-def _sdg_columns(header: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """({column: field} of attributes, {column: dimension name} of breakdowns) of an SDG API CSV.
-
-    The UN SDG Global Database and SDG API write dimensions and attributes in brackets
-    ([Sex], [Age], [Units], [Nature], [Reporting Type], ...); older exports without them.
-    """
-    attributes: dict[str, str] = {}
-    dimensions: dict[str, str] = {}
-    for column in header:
-        name = column.strip()
-        bare = name[1:-1].strip() if name.startswith("[") and name.endswith("]") else name
-        if bare in SDG_API_ATTRIBUTES:
-            attributes[column] = SDG_API_ATTRIBUTES[bare]
-        elif bare in SDG_API_CODES:
-            dimensions[column] = bare
-        elif bare != name:
-            dimensions[column] = bare
-    return attributes, dimensions
-
-
-def _dimension(name: str, code: str) -> tuple[str, str]:
-    """An API dimension and code as SDMX: Sex=FEMALE -> SEX=F, Education level=X -> EDUCATION_LEVEL=X."""
-    if name in SDG_API_CODES:
-        dimension, codes = SDG_API_CODES[name]
-        return dimension, codes.get(code, code)
-    return name.upper().replace(" ", "_"), code
-
-
-def parse_sdg_global_csv(name: str, data: bytes) -> tuple[list[ParsedRow], list[Problem]]:
-    """Read the UN SDG Global Database / SDG API CSV (one row per value)."""
-    result = read_sdg_global_csv(name, data)
-    return result.rows, list(result.problems)
-
-
-def read_sdg_global_csv(name: str, data: bytes) -> ParseResult:
-    """The SDG API CSV as a ParseResult: duplicates, periods and blank values as in national files."""
-    col = Collector(name, "sdg-csv", max_rows=2_000_000)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
-    header = list(reader.fieldnames or [])
-    missing = [column for column in SDG_REQUIRED if column not in header]
-    if missing:
-        for column in missing:
-            col.problem(None, column, "", _("required column missing"))
-        return col.result()
-    attributes, dimensions = _sdg_columns(header)
-    for line, record in enumerate(reader, start=2):
-        _sdg_row(col, line, record, attributes, dimensions)
-    return col.result()
-
-
-def _sdg_row(
-    col: Collector,
-    line: int,
-    record: dict[str, str],
-    attributes: dict[str, str],
-    dimensions: dict[str, str],
-) -> None:
-    raw_value, raw_period = (
-        (record.get("Value") or "").strip(),
-        (record.get("TimePeriod") or "").strip(),
-    )
-    if not raw_value:
-        col.skipped_blank += 1
-        return
-    value = parse_number(raw_value)
-    if value is None:
-        col.problem(line, "Value", raw_value, _("not a number"))
-    period = check_period(col, line, "TimePeriod", raw_period)
-    if value is None or period is None:
-        return
-    fields = {"unit": "", "nature": ""}
-    for column, target in attributes.items():
-        if target:
-            fields[target] = fields[target] or (record.get(column) or "").strip()
-    pairs = [
-        _dimension(dim, (record.get(column) or "").strip()) for column, dim in dimensions.items()
-    ]
-    col.add(
-        ParsedRow(
-            file=col.file,
-            row=line,
-            indicator="",
-            series_code=(record.get("SeriesCode") or "").strip(),
-            area=(record.get("GeoAreaCode") or "").strip(),
-            disaggregation=disaggregation(pairs),
-            year=period.year,
-            period=period.published,
-            value=value,
-            unit=fields["unit"],
-            nature=fields["nature"],
-            source=(record.get("Source") or "")[:300],
-            footnote=(record.get("FootNote") or "").strip(),
-        ),
-        period.part,
-    )
 
 
 @dataclass
@@ -190,12 +67,16 @@ class InternationalImport:
         return not self.problems
 
 
-def _parse(name: str, data: bytes, fmt: str) -> ParseResult:
-    if fmt == "sdg-csv":
-        return read_sdg_global_csv(name, data)
-    from indicators.imports import parse_upload
+#: an SDG Global Database CSV is larger than a country's sheet
+RELEASE_MAX_BYTES = 200 * 2**20
+RELEASE_MAX_ROWS = 2_000_000
 
-    return parse_upload(name, data, "sdmx")
+
+def _parse(name: str, data: bytes, fmt: str) -> ParseResult:
+    """The national parsers' reading of a release file (one rule for years and numbers)."""
+    if fmt == "sdg-csv":
+        return parse_upload(name, data, fmt, max_bytes=RELEASE_MAX_BYTES, max_rows=RELEASE_MAX_ROWS)
+    return parse_upload(name, data, fmt)
 
 
 def _country_codes() -> dict[str, Country]:
@@ -204,23 +85,57 @@ def _country_codes() -> dict[str, Country]:
     return country_lookup(names=False)
 
 
-def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[InternationalObservation]:
-    series = {m.code: m.indicator for m in SeriesCodeMapping.objects.select_related("indicator")}
+#: release formats: SDG API CSV, Open SDG CSV (one file per indicator, REF_AREA per row), SDMX-ML
+RELEASE_FORMATS = ("sdg-csv", "opensdg", "sdmx")
+
+
+def _indicators() -> tuple[dict[str, Indicator], dict[str, Indicator]]:
+    """(series code -> indicator, indicator code -> indicator), codes in upper case: some
+    publishers write sh_sta_mmr."""
+    series = {
+        m.code.upper(): m.indicator for m in SeriesCodeMapping.objects.select_related("indicator")
+    }
+    return series, {i.code.upper(): i for i in Indicator.objects.all()}
+
+
+#: format -> (area column, period column) as the problems name them
+COLUMNS = {
+    "sdg-csv": ("GeoAreaCode", "TimePeriod"),
+    "opensdg": ("REF_AREA", "Year"),
+    "sdmx": ("REF_AREA", "TimePeriod"),
+}
+
+
+def _map(
+    rows: list[ParsedRow], outcome: InternationalImport, fmt: str
+) -> list[InternationalObservation]:
+    series, by_code = _indicators()
+    area_column, period_column = COLUMNS[fmt]
     countries = _country_codes()
     synonyms = load_synonyms()
     observations: list[InternationalObservation] = []
     seen: dict[tuple[int, int, str, int], int] = {}
     for row in rows:
-        indicator = series.get(row.series_code)
+        # an Open SDG file without a SERIES column names its indicator by the file name
+        code = row.series_code or row.indicator
+        indicator = (series if row.series_code else by_code).get(code.upper())
         if indicator is None:
-            outcome.not_tracked[row.series_code] = outcome.not_tracked.get(row.series_code, 0) + 1
+            outcome.not_tracked[code] = outcome.not_tracked.get(code, 0) + 1
+            continue
+        if not row.area.strip():
+            reason = _("A release names the country of every value: this row names none.")
+            outcome.problems.append(Problem(row.file, row.row, area_column, "", reason))
             continue
         country = countries.get(row.area.strip().casefold())
         if country is None:
             # World, regions and areas that are not members: listed, never a reason to refuse
             outcome.skipped_areas[row.area] = outcome.skipped_areas.get(row.area, 0) + 1
             continue
-        key = (country.pk, indicator.pk, disaggregation_key(row.disaggregation), row.year)
+        # Open SDG writes breakdowns under display names (Sex); releases store SDMX names (SEX)
+        pairs = tuple(
+            (re.sub(r"\s+", "_", dim.strip()).upper(), code) for dim, code in row.disaggregation
+        )
+        key = (country.pk, indicator.pk, disaggregation_key(pairs), row.year)
         too_long = key_too_long(row, key[2])
         if too_long is not None:
             outcome.problems.append(too_long)
@@ -230,7 +145,7 @@ def _map(rows: list[ParsedRow], outcome: InternationalImport) -> list[Internatio
                 Problem(
                     row.file,
                     row.row,
-                    "TimePeriod",
+                    period_column,
                     str(row.year),
                     _("duplicate value: row %(row)s has the same series, country and year")
                     % {"row": seen[key]},
@@ -290,8 +205,10 @@ def _diff(agency: Agency, observations: list[InternationalObservation]) -> list[
 def _read_release(
     agency: Agency, files: list[tuple[str, bytes]], fmt: str
 ) -> tuple[InternationalImport, list[InternationalObservation]]:
-    if fmt not in ("sdg-csv", "sdmx"):
-        raise ValidationError(_("Unknown format %(fmt)s: use sdg-csv or sdmx.") % {"fmt": fmt})
+    if fmt not in RELEASE_FORMATS:
+        raise ValidationError(
+            _("Unknown format %(fmt)s: use sdg-csv, opensdg or sdmx.") % {"fmt": fmt}
+        )
     outcome = InternationalImport()
     rows: list[ParsedRow] = []
     for name, data in files:
@@ -300,7 +217,7 @@ def _read_release(
         outcome.problems.extend(parsed.problems)
         outcome.not_used.update(parsed.not_used)
     outcome.rows = len(rows)
-    observations = _map(rows, outcome)
+    observations = _map(rows, outcome, fmt)
     if not outcome.problems and not observations:
         # An empty release would replace the current one and take the agency's figures out of
         # every report: refuse it, and say why.

@@ -13,7 +13,7 @@ from indicators.models import ReportingRound
 from portal.secretariat import forms, permissions
 from portal.secretariat.models import RoundIndicator
 from portal.secretariat.services import round_indicators as services_rounds
-from portal.secretariat.views import _address, _form_errors, secretariat_only
+from portal.secretariat.views.common import form_errors, request_address, secretariat_only
 from portal.typing import AuthedRequest
 
 
@@ -31,7 +31,7 @@ def round_indicators(request: AuthedRequest, pk: int) -> HttpResponse:
                 round_=round_,
                 indicators=form.cleaned_data["indicators"],
                 confirm_removals=form.cleaned_data["confirm_removals"],
-                address=_address(request),
+                address=request_address(request),
             )
         except services_rounds.RemovalsNeedConfirmation as pending:
             context = {
@@ -41,7 +41,7 @@ def round_indicators(request: AuthedRequest, pk: int) -> HttpResponse:
             }
             return render(request, "secretariat/round_indicators_confirm.html", context)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             if added or removed:
                 messages.success(

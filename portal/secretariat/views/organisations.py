@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.models import Country, Organisation
 from portal.secretariat import forms, permissions
 from portal.secretariat.services import organisations as services_organisations
-from portal.secretariat.views import _address, _form_errors, secretariat_only
+from portal.secretariat.views.common import form_errors, request_address, secretariat_only
 from portal.typing import AuthedRequest
 
 
@@ -24,10 +24,10 @@ def organisations(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services_organisations.organisation_create(
-                actor=request.user, address=_address(request), **form.cleaned_data
+                actor=request.user, address=request_address(request), **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
             return redirect("secretariat:organisations")
@@ -61,12 +61,12 @@ def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             changed = services_organisations.organisation_update(
                 actor=request.user,
                 organisation=organisation,
-                address=_address(request),
+                address=request_address(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
             organisation.refresh_from_db()
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             if changed:
                 messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
@@ -87,7 +87,10 @@ def organisation_active(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     active = request.POST.get("active") == "1"
     services_organisations.organisation_set_active(
-        actor=request.user, organisation=organisation, active=active, address=_address(request)
+        actor=request.user,
+        organisation=organisation,
+        active=active,
+        address=request_address(request),
     )
     if active:
         messages.success(request, _("%(name)s is active again.") % {"name": organisation.name})
@@ -130,11 +133,11 @@ def country_membership(request: AuthedRequest, iso3: str) -> HttpResponse:
                 actor=request.user,
                 country=country,
                 today=timezone.localdate(),
-                address=_address(request),
+                address=request_address(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             if changed:
                 messages.success(request, _("%(country)s was saved.") % {"country": country.name})

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import generics, serializers
 
-from portal.api import StrictQueryMixin
+from portal.api.inputs import StrictQueryMixin
 from portal.models import Agency, Country, Region
 
 BOOLEAN = [("true", "true"), ("false", "false")]

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from portal.secretariat import forms, permissions, synthesis
-from portal.secretariat.views import secretariat_only
+from portal.secretariat.views.common import secretariat_only
 from portal.spreadsheets import SafeWriter, safe_row
 from portal.typing import AuthedRequest
 

@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy
 from indicators import permissions
 from indicators.forms import MultipleFileField
 from indicators.imports.types import group_problems
-from indicators.models import InternationalRelease
-from indicators.services.international import (
+from indicators.international.services import (
     InternationalImport,
     international_import,
     international_preview,
     international_stage,
     international_staged,
 )
+from indicators.models import InternationalRelease
 from portal.models import Agency
 from portal.typing import AuthedRequest
 
@@ -33,6 +33,7 @@ class InternationalUploadForm(forms.Form):
         label=gettext_lazy("Format"),
         choices=[
             ("sdg-csv", gettext_lazy("UN SDG Global Database CSV")),
+            ("opensdg", gettext_lazy("Open SDG CSV (one file per indicator)")),
             ("sdmx", gettext_lazy("SDMX-ML data message")),
         ],
     )

@@ -5,12 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from forum import apis as forum_apis
 from indicators import apis as indicator_apis
-from indicators import apis_results as result_apis
 from indicators.public import apis as public_apis
+from indicators.reports import apis as result_apis
 from meetings import apis as meeting_apis
 from meetings.capacity import apis as capacity_apis
 from meetings.financing import apis as financing_apis
-from portal import apis as portal_apis
+from portal.api import reference as portal_apis
 
 v1 = [
     path("countries/", portal_apis.CountryListApi.as_view(), name="country_list"),

@@ -1,5 +1,6 @@
-"""Streamed exports of national observations (CSV, SDMX-CSV and SDMX-ML 2.1 structure-specific)
-and of the engine's series results (CSV with every column, SDMX-CSV).
+"""Data exports streamed by the API: national observations (CSV, SDMX-CSV and SDMX-ML 2.1
+structure-specific) and the engine's series results (CSV with every column, SDMX-CSV). The
+report pages' tables (CSV, Excel) are exported by `indicators/reports/exports.py`.
 
 Rows are read in chunks and written as they come, so memory stays flat whatever the size.
 The SDMX exports use the dimensions of the global SDG data structure (the copy shipped in

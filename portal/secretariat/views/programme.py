@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Activity, Biennium, Objective
 from portal.secretariat import forms, permissions
 from portal.secretariat.services import programme as services_programme
-from portal.secretariat.views import _address, _form_errors, secretariat_only
+from portal.secretariat.views.common import form_errors, request_address, secretariat_only
 from portal.typing import AuthedRequest
 
 
@@ -27,10 +27,13 @@ def bienniums(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             biennium = services_programme.biennium_save(
-                actor=request.user, biennium=None, address=_address(request), **form.cleaned_data
+                actor=request.user,
+                biennium=None,
+                address=request_address(request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(period)s was added.") % {"period": biennium.period})
             return redirect("secretariat:biennium_edit", pk=biennium.pk)
@@ -59,12 +62,12 @@ def biennium_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             services_programme.biennium_save(
                 actor=request.user,
                 biennium=biennium,
-                address=_address(request),
+                address=request_address(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
             biennium.refresh_from_db()
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(period)s was saved.") % {"period": biennium.period})
             return redirect("secretariat:biennium_edit", pk=biennium.pk)
@@ -74,11 +77,11 @@ def biennium_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 biennium=biennium,
                 objective=None,
-                address=_address(request),
+                address=request_address(request),
                 **objective_form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(objective_form, error)
+            form_errors(objective_form, error)
         else:
             messages.success(
                 request, _("Objective %(number)s was added.") % {"number": objective.number}
@@ -109,12 +112,12 @@ def objective_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 biennium=objective.biennium,
                 objective=objective,
-                address=_address(request),
+                address=request_address(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
             objective.refresh_from_db()
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("Objective %(number)s was saved.") % {"number": objective.number}
@@ -148,12 +151,12 @@ def _activity_page(
                 activity=activity,
                 values=values,
                 lead_organisations=leads,
-                address=_address(request),
+                address=request_address(request),
             )
         except ValidationError as error:
             if activity is not None:
                 activity.refresh_from_db()
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(code)s was saved.") % {"code": saved.code})
             return redirect("secretariat:biennium_edit", pk=biennium.pk)
