@@ -240,7 +240,9 @@ def test_a_refused_upload_leaves_no_staged_files_behind(sheet_world, draft_a, se
 def test_upload_of_a_sheet_that_cannot_change_is_refused_before_reading(sheet_world, draft_a):
     services.datasheet_submit(sheet=draft_a, user=sheet_world.users["focal_point"])
     client = _client(sheet_world.users["focal_point"])
-    bad = "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n3.2.1,,,2015,x,,,,\n"
+    bad = (
+        "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n3.2.1,,,2015,x,,,,\n"
+    )
     response = client.post(
         f"/api/v1/sheets/{draft_a.pk}/upload/",
         {"files": [SimpleUploadedFile("bad.csv", bad.encode())]},
