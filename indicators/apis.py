@@ -25,6 +25,7 @@ from indicators.models import (
     Observation,
     ReportingRound,
 )
+from indicators.services.sheets.importing import outliers_message
 from portal.api.errors import ERRORS
 from portal.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from portal.api.inputs import StrictBodyMixin, StrictQueryMixin, user_of
@@ -220,16 +221,19 @@ class SheetUploadApi(APIView):
         refusals = services.upload_refusals([(f.name, f.size) for f in files])
         if refusals:
             raise ValidationError({"files": refusals})
-        user = user_of(request)
-        token = services.upload_stage(
-            sheet=sheet, user=user, files=[(f.name, f.read()) for f in files]
+        result = services.datasheet_import(
+            sheet=sheet,
+            user=user_of(request),
+            files=[(f.name, f.read()) for f in files],
+            fmt=data.validated_data.get("format"),
+            indicator=data.validated_data.get("indicator"),
+            mode=data.validated_data["mode"],
+            expected_lock_version=data.validated_data.get("lock_version", sheet.lock_version),
+            confirm_outliers=data.validated_data["confirm_outliers"],
+            confirm_removals=data.validated_data["confirm_removals"],
         )
-        fmt, indicator = data.validated_data.get("format"), data.validated_data.get("indicator")
-        mode = data.validated_data["mode"]
-        preview = services.datasheet_import_preview(
-            sheet=sheet, user=user, token=token, fmt=fmt, indicator=indicator, mode=mode
-        )
-        if not preview.ok:
+        preview = result.preview
+        if result.refused == services.PROBLEMS:
             return Response(
                 {
                     "errors": [
@@ -244,7 +248,9 @@ class SheetUploadApi(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if preview.removed and not data.validated_data["confirm_removals"]:
+        if result.refused == services.OUTLIERS:
+            raise ValidationError(outliers_message())
+        if result.refused == services.REMOVALS:
             return Response(
                 {
                     "errors": [
@@ -258,23 +264,10 @@ class SheetUploadApi(APIView):
                             "code": "removals_not_confirmed",
                         }
                     ],
-                    "removed": services.removal_labels(preview),
+                    "removed": result.removal_labels,
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        lock_version = data.validated_data.get("lock_version", sheet.lock_version)
-        services.datasheet_import_apply(
-            sheet=sheet,
-            user=user,
-            token=token,
-            expected_lock_version=lock_version,
-            confirm_outliers=data.validated_data["confirm_outliers"],
-            fmt=fmt,
-            indicator=indicator,
-            preview=preview,
-            mode=mode,
-            confirm_removals=data.validated_data["confirm_removals"],
-        )
         sheet.refresh_from_db()
         return Response(
             {

@@ -89,22 +89,17 @@ def _coordinator() -> User | None:
 
 def _import(country: Country, round: ReportingRound, user: User, paths: list[Path]) -> DataSheet:
     sheet = services.datasheet_create(country=country, round=round, user=user)
-    token = services.upload_stage(
-        sheet=sheet, user=user, files=[(p.name, p.read_bytes()) for p in paths]
-    )
-    preview = services.datasheet_import_preview(sheet=sheet, user=user, token=token)
-    if not preview.ok:
-        problems = "; ".join(
-            f"{p.file}:{p.row}: {p.column} {p.reason}" for p in preview.problems[:5]
-        )
-        raise RuntimeError(f"demo import of {country.iso3} failed: {problems}")
-    services.datasheet_import_apply(
+    result = services.datasheet_import(
         sheet=sheet,
         user=user,
-        token=token,
-        expected_lock_version=sheet.lock_version,
+        files=[(p.name, p.read_bytes()) for p in paths],
         confirm_outliers=True,
     )
+    if not result.stored:
+        problems = "; ".join(
+            f"{p.file}:{p.row}: {p.column} {p.reason}" for p in result.preview.problems[:5]
+        )
+        raise RuntimeError(f"demo import of {country.iso3} failed: {result.refused}: {problems}")
     return sheet
 
 

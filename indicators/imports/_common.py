@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -462,3 +463,43 @@ def check_year(col: Collector, row: int, column: str, raw: object) -> int | None
             ),
         )
     return year
+
+
+#: The XML declaration at the start of a document (after a UTF-8 byte-order mark), in an
+#: ASCII-compatible encoding; a UTF-16 document (with its byte-order mark) is read by expat.
+_XML_DECLARATION = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]{0,200}?encoding\s*=\s*[\"']([^\"'>]{0,60})[\"']"
+)
+#: The encodings expat reads itself; any other goes through Python's codecs, one byte a character.
+_EXPAT_ENCODINGS = frozenset({"utf8", "utf16", "utf16be", "utf16le", "iso88591", "usascii"})
+
+
+def declared_xml_encoding(data: bytes) -> str:
+    """The encoding an XML document's declaration names ("" when it names none)."""
+    match = _XML_DECLARATION.match(data[:300])
+    return match.group(1).decode("ascii", "replace").strip() if match else ""
+
+
+def xml_encoding_problem(data: bytes) -> Any | None:
+    """Why an XML reader (expat, directly or through defusedxml) cannot read the encoding this
+    document's declaration names, as a problem's reason; None when it can.
+
+    expat reads UTF-8, UTF-16, ISO-8859-1 and US-ASCII itself and other encodings only when
+    Python knows them and they give one character a byte; a name Python does not know
+    (LookupError) or a multi-byte encoding such as Shift-JIS (ValueError) would otherwise stop
+    the reader with an exception. Every XML reader checks this before parsing."""
+    name = declared_xml_encoding(data)
+    if not name or re.sub(r"[^a-z0-9]", "", name.lower()) in _EXPAT_ENCODINGS:
+        return None
+    try:
+        codecs.lookup(name)
+        # pyexpat's own test: the 256 byte values decode to 256 characters
+        one_byte = len(bytes(range(256)).decode(name, "replace")) == 256
+    except (LookupError, ValueError, UnicodeError):
+        one_byte = False
+    return None if one_byte else xml_encoding_reason()
+
+
+def xml_encoding_reason() -> Any:
+    """The reason given for an XML document whose encoding cannot be read."""
+    return _("The file's character encoding is not supported: save it as UTF-8.")

@@ -21,7 +21,16 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.utils.translation import gettext_lazy as _
 
-from ._common import Collector, Period, disaggregation, msg, parse_number, parse_period, sdmx_where
+from ._common import (
+    Collector,
+    Period,
+    disaggregation,
+    msg,
+    parse_number,
+    parse_period,
+    sdmx_where,
+    xml_encoding_problem,
+)
 from .types import ParsedRow, ParseResult
 
 SDG_DSD_PATH = (
@@ -40,6 +49,10 @@ def sdg_dsd(path: str = str(SDG_DSD_PATH)) -> Any:
 
 def safe_xml(col: Collector, data: bytes) -> bool:
     """Stream the whole file through defusedxml; False (with a problem) if it is refused."""
+    encoding_problem = xml_encoding_problem(data)
+    if encoding_problem is not None:
+        col.problem(None, "", "", encoding_problem)
+        return False
     try:
         for _event, elem in SafeET.iterparse(io.BytesIO(data), events=("end",), forbid_dtd=True):
             elem.clear()

@@ -27,6 +27,8 @@ from ._common import (
     parse_number,
     parse_period,
     sdmx_where,
+    xml_encoding_problem,
+    xml_encoding_reason,
 )
 from .types import ParsedRow
 
@@ -295,6 +297,10 @@ def _refuse(*_args: object) -> None:
 
 def _parse(parser: Any, data: bytes, col: Collector) -> None:
     """Run the parser over the message, every way it can refuse one turned into a problem."""
+    encoding_problem = xml_encoding_problem(data)
+    if encoding_problem is not None:
+        col.problem(None, "", "", encoding_problem)
+        return
     try:
         parser.Parse(data, True)
     except DefusedXmlException:
@@ -315,17 +321,8 @@ def _parse(parser: Any, data: bytes, col: Collector) -> None:
                 error=str(exc),
             ),
         )
-    except (LookupError, UnicodeError, ValueError) as exc:
-        # an encoding Python does not know (LookupError), bytes not in it, or a multi-byte
-        # encoding expat cannot take (ValueError); any other ValueError is a bug: raised
-        if not isinstance(exc, (LookupError, UnicodeError)) and "encoding" not in str(exc):
-            raise
-        col.problem(
-            None,
-            "",
-            "",
-            _("The file's character encoding is not supported: save it as UTF-8."),
-        )
+    except UnicodeError:  # bytes the declared encoding cannot decode
+        col.problem(None, "", "", xml_encoding_reason())
     except (_Stop, TooManyRows):
         return
 

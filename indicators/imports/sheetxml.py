@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 from xml.parsers import expat
 
+from ._common import xml_encoding_problem
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ROW, _CELL, _VALUE, _FORMULA, _INLINE, _TEXT, _DIMENSION = (
     f"{_MAIN} {tag}" for tag in ("row", "c", "v", "f", "is", "t", "dimension")
@@ -275,8 +277,12 @@ def iter_rows(
     events = _Events(shared_strings, date_styles)
     parser = _parser(events)
     expected = 1
+    first = True
     while True:
         chunk = source.read(_CHUNK)
+        if first and xml_encoding_problem(chunk) is not None:
+            raise Unsupported("encoding")  # openpyxl reads it, or reports it
+        first = False
         parser.Parse(chunk, not chunk)
         width, last = events.bounds or (0, 0)
         for number, row in events.done:

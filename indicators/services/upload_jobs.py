@@ -1,9 +1,11 @@
 """Large uploads parsed off the request: a job queued through the outbox, its progress, its result.
 
 The request keeps the cheap checks (size, type, permission, the sheet's lock version) and stages
-the files as for a small upload; the task runs the same `datasheet_import_preview` and keeps the
-preview in the cache, where the preview page and the confirmation read it. Nothing is stored in
-the sheet until the focal point confirms.
+the files as for a small upload (`datasheet_import_start`); the task runs the same
+`datasheet_import_preview` and keeps the preview in the cache, where the preview page and the
+confirmation read it. Nothing is stored in the sheet until the focal point confirms. A request
+never parses a job's files: when the cached preview is gone, `upload_job_rerun` queues the job
+again and its progress page waits for it.
 """
 
 from __future__ import annotations
@@ -74,6 +76,35 @@ def upload_job_start(
         )
         enqueue(TASK, job.pk, key=f"upload-job:{job.pk}")
     return job
+
+
+def upload_job_of(*, token: str, sheet: DataSheet, user: User) -> UploadJob | None:
+    """The job that reads this staged upload, if a job reads it (a large upload)."""
+    if not token:
+        return None
+    return UploadJob.objects.filter(token=token, sheet=sheet, owner=user).order_by("-pk").first()
+
+
+def upload_job_rerun(job: UploadJob) -> None:
+    """Queue a job again whose preview the cache no longer keeps: its task reads the staged
+    files anew (while they are kept) against the sheet as it is now, and its progress page
+    waits, as on the first run."""
+    from portal.outbox import enqueue
+
+    with transaction.atomic():
+        sheet = DataSheet.objects.select_for_update().get(pk=job.sheet_id)
+        UploadJob.objects.filter(pk=job.pk).update(
+            lock_version=sheet.lock_version,
+            status=UploadJob.Status.QUEUED,
+            stage=UploadJob.Stage.WAITING,
+            percent=0,
+            rows_done=0,
+            message="",
+            problems=[],
+        )
+        enqueue(TASK, job.pk, key=f"upload-job:{job.pk}:again")
+    job.refresh_from_db()
+    log_event(logger, "import.job_again", job_id=job.pk, sheet_id=job.sheet_id)
 
 
 def upload_jobs_sweep(*, max_age_seconds: int = STAGING_MAX_AGE_SECONDS) -> int:

@@ -125,7 +125,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # One data-sheet upload request: at most this many files and bytes in all, checked from the
-# sizes before any file is read (indicators/services/sheets.py::upload_refusals). Django
+# sizes before any file is read (indicators/services/sheets/staging.py::upload_refusals). Django
 # refuses a request with more file fields than DATA_UPLOAD_MAX_NUMBER_FILES (400) before
 # spooling them to disk.
 PORTAL_MAX_UPLOAD_FILES = env.int("PORTAL_MAX_UPLOAD_FILES", default=10)

@@ -220,3 +220,33 @@ def test_upload_merges_by_default_and_replace_needs_confirmed_removals(sheet_wor
     assert replaced.status_code == 201, replaced.content
     assert replaced.json()["removed"] == 3
     assert list(draft_a.observations.values_list("year", "value")) == [(2015, Decimal("14.8"))]
+
+
+def test_a_refused_upload_leaves_no_staged_files_behind(sheet_world, draft_a, settings, tmp_path):
+    """The API reads an upload from memory, as the command line does: a refusal (here removals
+    not confirmed, which used to leave the staged copy until the nightly sweep) keeps nothing."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = _client(sheet_world.users["focal_point"])
+    files = [SimpleUploadedFile("one.csv", ONE_ROW.encode())]
+    refused = client.post(
+        f"/api/v1/sheets/{draft_a.pk}/upload/",
+        {"files": files, "mode": "replace"},
+        format="multipart",
+    )
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "confirm_removals"
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_upload_of_a_sheet_that_cannot_change_is_refused_before_reading(sheet_world, draft_a):
+    services.datasheet_submit(sheet=draft_a, user=sheet_world.users["focal_point"])
+    client = _client(sheet_world.users["focal_point"])
+    bad = (
+        "indicator,area,disaggregation,year,value,unit,nature,source,footnote\n3.2.1,,,2015,x,,,,\n"
+    )
+    response = client.post(
+        f"/api/v1/sheets/{draft_a.pk}/upload/",
+        {"files": [SimpleUploadedFile("bad.csv", bad.encode())]},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "cannot be changed" in _errors(response)[0]["message"]

@@ -133,3 +133,20 @@ def test_import_datasheet_merges_and_replaces_only_with_confirmed_removals(world
     call_command(*base, "--mode", "replace", "--confirm-removals", str(one))
     assert "3 removed" in capsys.readouterr().out
     assert Observation.objects.count() == 1
+
+
+def test_import_datasheet_applies_the_upload_limits_of_the_pages(world, tmp_path, capsys, settings):
+    """The command line goes through the same checks as the page and the API: it used to skip
+    the number of files and their total size."""
+    from tests.indicators.conftest import PORTAL_CSV, db_snapshot
+
+    settings.PORTAL_MAX_UPLOAD_FILES = 1
+    paths = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    for path in paths:
+        path.write_text(PORTAL_CSV, encoding="utf-8")
+    before = db_snapshot()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_datasheet", "--country", "KAZ", "--round", "2026", *map(str, paths))
+    assert exit_info.value.code == 2
+    assert "2 files were sent; at most 1 are accepted in one upload." in capsys.readouterr().err
+    assert db_snapshot() == before

@@ -7,6 +7,7 @@ import pytest
 from indicators import services
 from indicators.models import Observation, StatisticalOperation, ValueComment
 from indicators.services import sheets
+from indicators.services.sheets import storing
 from tests.indicators.conftest import PORTAL_CSV
 
 CSV_WITH_SOURCE = (
@@ -228,7 +229,7 @@ def test_a_failed_store_leaves_the_sheet_as_it_was(sheet_world, round_2026, monk
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(sheets, "_insert_rows", fail)
+    monkeypatch.setattr(storing, "_insert_rows", fail)
     jumped = PORTAL_CSV.replace("2015,14.6", "2015,15.1")
     with pytest.raises(RuntimeError):
         _import(sheet, fp, jumped, name="second.csv")
@@ -239,8 +240,8 @@ def test_a_failed_store_leaves_the_sheet_as_it_was(sheet_world, round_2026, monk
 def test_insert_batches_and_empty_input(sheet_world, round_2026, monkeypatch):
     fp = sheet_world.users["focal_point"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
-    monkeypatch.setattr(sheets, "INSERT_BATCH", 2)
+    monkeypatch.setattr(storing, "INSERT_BATCH", 2)
     _import(sheet, fp, PORTAL_CSV)
     assert sheet.observations.count() == 4
-    sheets._insert_rows(Observation._meta.db_table, ["sheet_id"], [])
+    storing._insert_rows(Observation._meta.db_table, ["sheet_id"], [])
     assert sheet.observations.count() == 4

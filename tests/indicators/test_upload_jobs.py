@@ -196,3 +196,71 @@ def test_the_staging_sweep_forgets_jobs_older_than_their_files(sheet_world, shee
     )
     staged_uploads_sweep()
     assert list(UploadJob.objects.values_list("token", flat=True)) == ["recent"]
+
+
+@pytest.fixture
+def parse_calls(monkeypatch):  # type: ignore[no-untyped-def]
+    """The names of the files parsed from now on (the parser itself still runs)."""
+    import indicators.imports
+
+    calls: list[str] = []
+    real = indicators.imports.parse_upload
+
+    def counting(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(indicators.imports, "parse_upload", counting)
+    return calls
+
+
+def test_an_expired_preview_is_read_again_by_the_job_never_in_the_request(
+    client, sheet_world, sheet, django_capture_on_commit_callbacks, parse_calls
+):
+    from django.core.cache import cache
+
+    client.force_login(sheet_world.users["focal_point"])
+    job = _upload(client, sheet, PORTAL_CSV, django_capture_on_commit_callbacks)
+    assert parse_calls == ["kaz.csv"]  # the first run
+    cache.clear()
+    url = f"/data/sheets/{sheet.pk}/uploads/{job.pk}/"
+    with django_capture_on_commit_callbacks(execute=False):
+        again = client.get(url)
+    assert again.status_code == 302 and again["Location"] == url
+    assert parse_calls == ["kaz.csv"]  # the request read nothing
+    job.refresh_from_db()
+    assert (job.status, job.percent) == (UploadJob.Status.QUEUED, 0)
+    waiting = client.get(url)
+    assert waiting.status_code == 200 and 'http-equiv="refresh"' in waiting.content.decode()
+    upload_job_run(job_id=job.pk)  # the worker
+    assert parse_calls == ["kaz.csv", "kaz.csv"]
+    page = client.get(url)
+    assert page.status_code == 200 and "Nothing has been stored yet" in page.content.decode()
+    done = client.post(
+        f"/data/sheets/{sheet.pk}/upload/confirm/",
+        {**page.context["confirm"].initial, "confirm_outliers": ""},
+    )
+    assert done.status_code == 302 and sheet.observations.count() == 4
+    assert parse_calls == ["kaz.csv", "kaz.csv"]
+
+
+def test_confirming_a_job_whose_preview_expired_queues_it_again_and_stores_nothing(
+    client, sheet_world, sheet, django_capture_on_commit_callbacks, parse_calls
+):
+    from django.core.cache import cache
+
+    client.force_login(sheet_world.users["focal_point"])
+    job = _upload(client, sheet, PORTAL_CSV, django_capture_on_commit_callbacks)
+    confirm = client.get(f"/data/sheets/{sheet.pk}/uploads/{job.pk}/").context["confirm"].initial
+    cache.clear()
+    before = db_snapshot()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            f"/data/sheets/{sheet.pk}/upload/confirm/", {**confirm, "confirm_outliers": ""}
+        )
+    assert response.status_code == 302
+    assert response["Location"] == f"/data/sheets/{sheet.pk}/uploads/{job.pk}/"
+    assert parse_calls == ["kaz.csv"] and sheet.observations.count() == 0
+    job.refresh_from_db()
+    assert job.status == UploadJob.Status.QUEUED
+    assert db_snapshot() == before

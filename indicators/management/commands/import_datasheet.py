@@ -69,45 +69,36 @@ class Command(BaseCommand):
                 if sheet is None:
                     sheet = services.datasheet_create(country=country, round=round, user=user)
                 # Read from memory: the command line never stages files to disk.
-                preview = services.datasheet_import_preview(
+                result = services.datasheet_import(
                     sheet=sheet,
                     user=user,
                     files=files,
                     fmt=options["format"],
                     indicator=options["indicator"],
                     mode=options["mode"],
+                    confirm_outliers=options["confirm_outliers"],
+                    confirm_removals=options["confirm_removals"],
                 )
-                if not preview.ok:
+                preview = result.preview
+                if result.refused == services.PROBLEMS:
                     self._fail(
                         [
                             f"{p.file}:{p.row or '-'}: {p.column}: {p.value!r}: {p.reason}"
                             for p in preview.problems
                         ]
                     )
-                if preview.outliers and not options["confirm_outliers"]:
+                if result.refused == services.OUTLIERS:
                     self._fail(
                         [
                             f"large change {line.old} -> {line.new} for {line.key}; rerun with --confirm-outliers"
                             for line in preview.outliers
                         ]
                     )
-                if preview.removed and not options["confirm_removals"]:
+                if result.refused == services.REMOVALS:
                     self._fail(
-                        [f"would remove {label}" for label in services.removal_labels(preview)]
+                        [f"would remove {label}" for label in result.removal_labels]
                         + ["nothing stored; rerun with --confirm-removals to remove these values"]
                     )
-                services.datasheet_import_apply(
-                    sheet=sheet,
-                    user=user,
-                    files=files,
-                    expected_lock_version=sheet.lock_version,
-                    confirm_outliers=True,
-                    preview=preview,
-                    fmt=options["format"],
-                    indicator=options["indicator"],
-                    mode=options["mode"],
-                    confirm_removals=True,
-                )
                 if options["submit"]:
                     services.datasheet_submit(sheet=sheet, user=user)
         except ValidationError as error:
