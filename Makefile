@@ -20,7 +20,7 @@ setup: $(STAMP)
 	@mkdir -p var
 	@$(MANAGE) compile_translations
 	@$(MANAGE) migrate --noinput -v 0
-	@$(MANAGE) load_reference > /dev/null
+	@$(MANAGE) load_reference --working-group > /dev/null
 	@$(MANAGE) load_indicators > /dev/null
 	@$(MANAGE) load_demo --quiet-logins
 

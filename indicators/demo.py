@@ -2,12 +2,18 @@
 
 Kazakhstan's sheet for the 2026 round is accepted (published); Kyrgyzstan's is submitted and
 awaits the coordinator's review; Chile has a draft. Idempotent.
+
+The content is a data file, indicators/fixtures/demo/sheets.json (the round, the statistical
+operations, the information flows, which files each sheet imports and how far it goes); this
+module imports the national files through the normal import service and reviews the sheets.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,56 +29,26 @@ from indicators.models import (
 from indicators.services.reference import indicators_load
 from portal.models import Agency, Country, Organisation, User
 
-DATA = Path(settings.BASE_DIR) / "data"
-KAZ_FILES = [
-    "indicator_3-2-1.csv",
-    "indicator_3-2-2.csv",
-    "indicator_3-1-1.csv",
-    "indicator_1-2-1.csv",
-]
-KGZ_FILES = ["3.2.1.xml", "3.2.2.xml", "3.1.1.xml", "1.2.1.xml", "1.1.1.xml"]
-OPERATIONS = {
-    "KAZ": [
-        (
-            "Civil registration of births and deaths",
-            "civil_registration",
-            "Bureau of National Statistics",
-            "annual",
-            ["3.2.1", "3.2.2", "3.1.1"],
-        ),
-        (
-            "Household Budget Survey",
-            "household_survey",
-            "Bureau of National Statistics",
-            "quarterly",
-            ["1.2.1"],
-        ),
-    ],
-    "KGZ": [
-        (
-            "Vital statistics (civil registration)",
-            "civil_registration",
-            "National Statistical Committee",
-            "annual",
-            ["3.2.1", "3.2.2", "3.1.1"],
-        ),
-        (
-            "Integrated Household Living Standards Survey",
-            "household_survey",
-            "National Statistical Committee",
-            "annual",
-            ["1.1.1", "1.2.1"],
-        ),
-    ],
-}
-# How the demo countries' figures reach the agencies: (country, indicator, agency, how
-# often, format). Illustrative, like the agencies' releases of the demo.
-FLOWS = [
-    ("KAZ", "3.2.1", "UNICEF", "annual", "questionnaire"),
-    ("KAZ", "3.1.1", "WHO", "annual", "spreadsheet"),
-    ("KGZ", "3.2.1", "UNICEF", "annual", "sdmx"),
-    ("KGZ", "1.1.1", "WB", "annual", "spreadsheet"),
-]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "demo"
+
+
+def _read(name: str) -> Any:
+    """One data file of the demo content (indicators/fixtures/demo/<name>)."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+_SHEETS = _read("sheets.json")
+# The reporting round of the demo sheets.
+ROUND: dict[str, str] = _SHEETS["round"]
+# Each country's statistical operations: country, name, kind, institution, periodicity and
+# the indicators it produces.
+OPERATIONS: list[dict[str, Any]] = _SHEETS["operations"]
+# How the demo countries' figures reach the agencies: country, indicator, custodian agency,
+# how often, format. Illustrative, like the agencies' releases of the demo.
+FLOWS: list[dict[str, str]] = _SHEETS["flows"]
+# Each demo sheet: country, the folder of real national files under the project (None: an
+# empty draft), the files imported, and how far it goes (draft, submit, accept).
+SHEETS: list[dict[str, Any]] = _SHEETS["sheets"]
 
 
 def _focal_point(iso3: str) -> User | None:
@@ -103,65 +79,76 @@ def _import(country: Country, round: ReportingRound, user: User, paths: list[Pat
     return sheet
 
 
+def _operations() -> None:
+    for spec in OPERATIONS:
+        country = Country.objects.get(iso3=spec["country"])
+        operation, _created = StatisticalOperation.objects.get_or_create(
+            country=country,
+            name=spec["name"],
+            defaults={
+                "kind": spec["kind"],
+                "institution": spec["institution"],
+                "periodicity": spec["periodicity"],
+            },
+        )
+        operation.indicators.add(*Indicator.objects.filter(code__in=spec["indicators"]))
+        if operation.responsible_id is None:
+            operation.responsible = (
+                Organisation.objects.filter(country=country, kind=Organisation.Kind.NSO)
+                .order_by("pk")
+                .first()
+            )
+            operation.save(update_fields=["responsible"])
+
+
+def _flows() -> None:
+    # The national producer named in a flow is the country's first operation's institution.
+    producers: dict[str, str] = {}
+    for spec in OPERATIONS:
+        producers.setdefault(spec["country"], spec["institution"])
+    for spec in FLOWS:
+        InformationFlow.objects.get_or_create(
+            country=Country.objects.get(iso3=spec["country"]),
+            indicator=Indicator.objects.get(code=spec["indicator"]),
+            defaults={
+                "national_producer": producers[spec["country"]],
+                "custodian": Agency.objects.filter(code=spec["custodian"]).first(),
+                "method": InformationFlow.Method.COUNTRY_DATA,
+                "frequency": spec["frequency"],
+                "data_format": spec["data_format"],
+            },
+        )
+
+
 def demo_load() -> None:
     indicators_load()
     round, _ = ReportingRound.objects.get_or_create(
-        code="2026",
+        code=ROUND["code"],
         defaults={
-            "name_en": "2026 round",
-            "name_es": "Ronda 2026",
-            "opens_on": datetime.date(2026, 3, 1),
-            "closes_on": datetime.date(2026, 12, 15),
+            "name_en": ROUND["name_en"],
+            "name_es": ROUND["name_es"],
+            "opens_on": datetime.date.fromisoformat(ROUND["opens_on"]),
+            "closes_on": datetime.date.fromisoformat(ROUND["closes_on"]),
         },
     )
-    for iso3, operations in OPERATIONS.items():
-        country = Country.objects.get(iso3=iso3)
-        for name, kind, institution, periodicity, codes in operations:
-            operation, _created = StatisticalOperation.objects.get_or_create(
-                country=country,
-                name=name,
-                defaults={"kind": kind, "institution": institution, "periodicity": periodicity},
-            )
-            operation.indicators.add(*Indicator.objects.filter(code__in=codes))
-            if operation.responsible_id is None:
-                operation.responsible = (
-                    Organisation.objects.filter(country=country, kind=Organisation.Kind.NSO)
-                    .order_by("pk")
-                    .first()
-                )
-                operation.save(update_fields=["responsible"])
-    for iso3, code, agency, frequency, data_format in FLOWS:
-        InformationFlow.objects.get_or_create(
-            country=Country.objects.get(iso3=iso3),
-            indicator=Indicator.objects.get(code=code),
-            defaults={
-                "national_producer": OPERATIONS[iso3][0][2],
-                "custodian": Agency.objects.filter(code=agency).first(),
-                "method": InformationFlow.Method.COUNTRY_DATA,
-                "frequency": frequency,
-                "data_format": data_format,
-            },
-        )
+    _operations()
+    _flows()
     coordinator = _coordinator()
-    plans = [
-        ("KAZ", DATA / "kazakhstan-open-sdg" / "data", KAZ_FILES, "accept"),
-        ("KGZ", DATA / "kyrgyzstan-sdmx" / "data", KGZ_FILES, "submit"),
-        ("CHL", None, [], "draft"),
-    ]
-    for iso3, folder, names, goal in plans:
-        country = Country.objects.get(iso3=iso3)
-        user = _focal_point(iso3)
+    for spec in SHEETS:
+        country = Country.objects.get(iso3=spec["country"])
+        user = _focal_point(spec["country"])
         if user is None or DataSheet.objects.filter(country=country, round=round).exists():
             continue
         with transaction.atomic():
-            if folder is None:
+            if spec["folder"] is None:
                 services.datasheet_create(country=country, round=round, user=user)
                 continue
-            sheet = _import(country, round, user, [folder / name for name in names])
+            folder = Path(settings.BASE_DIR) / spec["folder"]
+            sheet = _import(country, round, user, [folder / name for name in spec["files"]])
             services.datasheet_submit(sheet=sheet, user=user)
-            if goal == "accept" and coordinator is not None:
+            if spec["goal"] == "accept" and coordinator is not None:
                 services.datasheet_accept(
-                    sheet=sheet, user=coordinator, comment="Checked against the 2025 round."
+                    sheet=sheet, user=coordinator, comment=spec["review_comment"]
                 )
     from indicators.reports.demo import reports_demo_load
 

@@ -1,41 +1,27 @@
-"""Demo content from the seeds: the 2009-2011 and 2012-2013 programme of the MDG working
-group (seed 000), the migration workstream plan (seed 002), the meetings they describe and
-the Almaty workshop of 47 participants, 21 of them women (seed 001). Idempotent.
+"""Demo meeting records on top of the working group's record (meetings/reference.py): an
+online coordination meeting a month ahead with demo participants, so registration can be
+tried, and follow-up actions of the Almaty workshop owned by demo organisations, due relative
+to today. Idempotent.
 
-The content is data files in meetings/fixtures/demo/: the programme (programme.json), the seed
-meetings (meetings.json), the upcoming online meeting and its participants (upcoming.json), the
-Almaty outcomes (outcomes.json), grants and training (capacity.json); this module loads them."""
+The content is data files in meetings/fixtures/demo/: the upcoming meeting and its
+participants (upcoming.json) and the follow-up actions (actions.json); this module loads them,
+after loading the reference record they hang on (idempotent: nothing new when
+`load_reference --working-group` already did)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Agency, Country, Organisation, User
+from portal.models import Organisation, User
 
-from . import attendance_demo
-from .financing import demo as financing_demo
-from .models import (
-    ActionItem,
-    Activity,
-    Biennium,
-    Conclusion,
-    Grant,
-    Meeting,
-    MeetingPartner,
-    Objective,
-    Participant,
-    Training,
-)
-
-MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
+from .models import ActionItem, Activity, Meeting, Participant
+from .reference import _meeting_titled, _partners, reference_load
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "demo"
 
@@ -45,229 +31,8 @@ def _read(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def _rows(table: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a {"columns": [...], "rows": [[...], ...]} table, as tuples."""
-    return [tuple(row) for row in table["rows"]]
-
-
-def _meeting_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """A meeting as its data file states it, with its dates, reported counts, partners and
-    activity keys as the tuples the loader uses."""
-    spec = dict(spec)
-    for key in ("start", "end", "reported"):
-        if key in spec:
-            spec[key] = tuple(spec[key])
-    spec["partners"] = [tuple(partner) for partner in spec["partners"]]
-    spec["activities"] = [tuple(key) for key in spec.get("activities", [])]
-    return spec
-
-
-_PROGRAMME = _read("programme.json")
-# Seed 000: the objectives of each biennium, then its activities:
-# 2009: (code, objective number, title, status, progress notes);
-# 2012: (code, objective number or None, title, lead).
-OBJECTIVES_2009: list[str] = _PROGRAMME["objectives_2009"]
-ACTIVITIES_2009 = _rows(_PROGRAMME["activities_2009"])
-OBJECTIVES_2012: list[str] = _PROGRAMME["objectives_2012"]
-ACTIVITIES_2012 = _rows(_PROGRAMME["activities_2012"])
-# Seed 002: (code, parent code or None, title, description, entities, timeline)
-WORKSTREAM = _rows(_PROGRAMME["workstream"])
-MEETINGS: list[dict[str, Any]] = [_meeting_spec(spec) for spec in _read("meetings.json")]
-# The online meeting a month ahead with its participants, the Almaty workshop's conclusions
-# and follow-up actions, the grants and the training the seeds state.
 UPCOMING: dict[str, Any] = _read("upcoming.json")
-OUTCOMES: dict[str, Any] = _read("outcomes.json")
-CAPACITY: dict[str, Any] = _read("capacity.json")
-
-
-def parse_timeline_end(text: str, *, end: bool) -> dt.date | None:
-    """One side of a seed timeline ("November 2018", "2021", "End of 2019", "Ongoing")."""
-    text = text.strip()
-    match = re.fullmatch(r"(?:(End of) )?(?:([A-Z][a-z]+) )?(\d{4})", text)
-    if not match:
-        return None
-    end_of, month_name, year = match.group(1), match.group(2), int(match.group(3))
-    if end_of:
-        return dt.date(year, 12, 31) if end else dt.date(year, 10, 1)
-    if month_name in MONTHS:
-        month = MONTHS[month_name]
-        day = calendar.monthrange(year, month)[1] if end else 1
-        return dt.date(year, month, day)
-    return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-
-
-def parse_timeline(text: str) -> tuple[dt.date | None, dt.date | None]:
-    parts = [p for p in re.split(r"\s+[–-]\s+", text) if p]
-    if len(parts) == 1:
-        return parse_timeline_end(parts[0], end=False), None
-    return parse_timeline_end(parts[0], end=False), parse_timeline_end(parts[1], end=True)
-
-
-def _agency(code: str) -> Agency | None:
-    return Agency.objects.filter(code=code).first()
-
-
-def _country(iso3: str) -> Country | None:
-    return Country.objects.filter(iso3=iso3).first()
-
-
-def _partners(meeting: Meeting, partners: list[tuple[str, str]]) -> None:
-    """(role, "agency:CODE" | "country:ISO3" | plain name)."""
-    if meeting.partners.exists():
-        return
-    for role, who in partners:
-        kind, _sep, value = who.partition(":")
-        fields: dict[str, Any] = {"name": who}
-        if kind == "agency" and (agency := _agency(value)):
-            fields = {"agency": agency}
-        elif kind == "country" and (country := _country(value)):
-            fields = {"country": country}
-        elif kind in ("agency", "country"):
-            fields = {"name": value}
-        MeetingPartner.objects.create(meeting=meeting, role=role, **fields)
-
-
-@transaction.atomic
-def _programme() -> dict[tuple[str, str], Activity]:
-    activities: dict[tuple[str, str], Activity] = {}
-    b2009, _c = Biennium.objects.get_or_create(
-        start_year=2009,
-        end_year=2011,
-        defaults={
-            "title": "Working Group on the Monitoring of Progress towards the MDGs: programme 2009-2011"
-        },
-    )
-    b2012, _c = Biennium.objects.get_or_create(
-        start_year=2012,
-        end_year=2013,
-        defaults={
-            "title": "Working Group on the Monitoring of Progress towards the MDGs: objectives and activities 2012-2013"
-        },
-    )
-    b2019, _c = Biennium.objects.get_or_create(
-        start_year=2019,
-        end_year=2020,
-        defaults={
-            "title": "Migration data working group: thematic workstream 1 (national capacities)",
-            "description": "Leads: UN DESA, UNFPA. Members: FAO, IFAD, ILO, IOM, UN DESA, UN ECA, UNFPA, UN-Habitat, UNHCR, UNICEF, UNODC, UNU, UN Women, WHO.",
-        },
-    )
-    for biennium, texts in ((b2009, OBJECTIVES_2009), (b2012, OBJECTIVES_2012)):
-        for number, text in enumerate(texts, start=1):
-            Objective.objects.get_or_create(
-                biennium=biennium, number=number, defaults={"title": text}
-            )
-    for order, (code, obj, title, status, notes) in enumerate(ACTIVITIES_2009):
-        activities[("2009", code)], _c = Activity.objects.get_or_create(
-            biennium=b2009,
-            code=code,
-            defaults={
-                "objective": Objective.objects.get(biennium=b2009, number=obj),
-                "title": title,
-                "status": status,
-                "progress_notes": notes,
-                "order": order,
-                "lead": "INDEC (Argentina), ECLAC",
-                "start_date": dt.date(2009, 1, 1),
-                "end_date": dt.date(2011, 12, 31),
-                "timeline_note": "2009 – 2011",
-            },
-        )
-    for order, (code, objective_no, title, lead) in enumerate(ACTIVITIES_2012):
-        activities[("2012", code)], _c = Activity.objects.get_or_create(
-            biennium=b2012,
-            code=code,
-            defaults={
-                "objective": Objective.objects.get(biennium=b2012, number=objective_no)
-                if objective_no
-                else None,
-                "title": title,
-                "lead": lead,
-                "order": order,
-                "start_date": dt.date(2012, 1, 1),
-                "end_date": dt.date(2013, 12, 31),
-                "timeline_note": "2012 – 2013",
-            },
-        )
-    objective, _c = Objective.objects.get_or_create(
-        biennium=b2019,
-        number=1,
-        defaults={
-            "title": "Develop and implement a global programme to build and enhance national capacities in data collection, analysis and dissemination"
-        },
-    )
-    for order, (code, parent, title, description, entities, timeline) in enumerate(WORKSTREAM):
-        start, end = parse_timeline(timeline)
-        lead = activity_lead(entities)
-        activities[("2019", code)], _c = Activity.objects.get_or_create(
-            biennium=b2019,
-            code=code,
-            defaults={
-                "objective": objective,
-                "parent": activities.get(("2019", parent or "")),
-                "title": title,
-                "description": description,
-                "entities": entities,
-                "lead": lead,
-                "order": order,
-                "start_date": start,
-                "end_date": end,
-                "timeline_note": timeline,
-                "status": "ongoing" if end is None or end.year >= 2020 else "done",
-            },
-        )
-        if activities[("2019", code)].lead != lead:  # demo data loaded before the fix
-            Activity.objects.filter(pk=activities[("2019", code)].pk).update(lead=lead)
-    return activities
-
-
-# The workstream plan lists each activity's entities in alphabetical order: the first one
-# listed is not its lead. Its leads, as the plan states them: the workstream's own leads for
-# the headings without entities; the UN Expert Group on Migration Statistics where the plan
-# names it as the body doing the work; the co-organisers of the forum (activity 4); otherwise
-# every working-group member listed, jointly (partners outside the group, in brackets, are
-# not leads).
-WORKSTREAM_LEADS = "UN DESA, UNFPA"
-EXPERT_GROUP = "UN Expert Group on Migration Statistics"
-
-
-def activity_lead(entities: str) -> str:
-    if not entities:
-        return WORKSTREAM_LEADS
-    if EXPERT_GROUP in entities:
-        return EXPERT_GROUP
-    if "(as co-organizers)" in entities:
-        organisers = entities.split("(as co-organizers)")[0]
-        return ", ".join(name.strip() for name in re.split(r"[,()]", organisers) if name.strip())
-    return re.sub(r"\s*\([^)]*\)", "", entities).strip()
-
-
-def _meeting(spec: dict[str, Any], activities: dict[tuple[str, str], Activity]) -> Meeting:
-    meeting, created = Meeting.objects.get_or_create(
-        title=spec["title"],
-        defaults={
-            "kind": spec["kind"],
-            "city": spec["city"],
-            "country": _country(spec["country"]),
-            "start_date": dt.date(*spec["start"]),
-            "end_date": dt.date(*spec["end"]),
-            "thematic_focus": spec["theme"],
-            "status": spec["status"],
-            "visibility": spec["visibility"],
-            "time_zone": spec["tz"],
-            "objectives": spec["objectives"],
-            "external_url": spec.get("external_url", ""),
-            "reported_total": spec.get("reported", (None, None))[0],
-            "reported_female": spec.get("reported", (None, None))[1],
-        },
-    )
-    if created:
-        meeting.full_clean()
-        _partners(meeting, spec["partners"])
-        meeting.activities.set(
-            [activities[key] for key in spec.get("activities", []) if key in activities]
-        )
-    return meeting
+ACTIONS: dict[str, Any] = _read("actions.json")
 
 
 def _upcoming(activities: dict[tuple[str, str], Activity]) -> None:
@@ -311,72 +76,24 @@ def _upcoming(activities: dict[tuple[str, str], Activity]) -> None:
             )
 
 
-def _outcomes(almaty: Meeting) -> None:
-    if almaty.conclusions.exists():
+def _actions(meetings: list[Meeting]) -> None:
+    meeting = _meeting_titled(meetings, ACTIONS["meeting"])
+    if meeting.actions.exists():
         return
-    for order, text in enumerate(OUTCOMES["conclusions"], start=1):
-        Conclusion.objects.create(meeting=almaty, order=order, text=text)
-    for action in OUTCOMES["actions"]:
+    for action in ACTIONS["actions"]:
         owner = Organisation.objects.filter(**action["owner"]).first()
         if owner is not None:
             ActionItem.objects.create(
-                meeting=almaty,
+                meeting=meeting,
                 owner=owner,
                 description=action["description"],
                 due_date=timezone.localdate() + dt.timedelta(days=action["due_in_days"]),
             )
 
 
-def _meeting_titled(meetings: list[Meeting], start: str) -> Meeting:
-    return next(m for m in meetings if m.title.startswith(start))
-
-
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _capacity(activities: dict[tuple[str, str], Activity], meetings: list[Meeting]) -> None:
-    """Funding and training as the seeds state them; amounts are not stated there, so none is
-    invented (the financing page counts them as "not stated")."""
-    for spec in CAPACITY["grants"]:
-        grant, _c = Grant.objects.get_or_create(
-            title=spec["title"],
-            defaults={
-                "donor_name": spec["donor"],
-                "status": spec["status"],
-                "start_date": _date(spec["start"]),
-            },
-        )
-        keys = [tuple(key) for key in spec["activities"]]
-        grant.activities.add(*[activities[key] for key in keys if key in activities])
-        grant.meetings.add(*[_meeting_titled(meetings, start) for start in spec["meetings"]])
-    for spec in CAPACITY["trainings"]:
-        Training.objects.get_or_create(
-            title=spec["title"],
-            defaults={
-                "kind": spec["kind"],
-                "topic": spec["topic"],
-                "organiser": Organisation.objects.filter(
-                    agency__code=spec["organiser_agency"]
-                ).first(),
-                "activity": activities.get(tuple(spec["activity"])),
-                "meeting": _meeting_titled(meetings, spec["meeting"]),
-                "start_date": _date(spec["start"]),
-                "end_date": _date(spec["end"]),
-                "city": spec["city"],
-                "country": Country.objects.filter(iso3=spec["country"]).first(),
-                "description": spec["description"],
-            },
-        )
-
-
 def demo_load() -> None:
-    """Load the seeds' programme and meetings (idempotent)."""
+    """Load the working group's record, then the demo meeting and actions (idempotent)."""
     with transaction.atomic():
-        activities = _programme()
-        meetings = [_meeting(spec, activities) for spec in MEETINGS]
+        activities, meetings = reference_load()
         _upcoming(activities)
-        _outcomes(meetings[-1])
-        _capacity(activities, meetings)
-        financing_demo.load(activities)
-        attendance_demo.load(meetings)
+        _actions(meetings)

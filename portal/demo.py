@@ -1,19 +1,24 @@
 """Demo organisations and logins: a working group in use.
 
 Every app may have a `demo.py` with `demo_load()`; `manage.py load_demo` calls them in
-order (portal first). Each is idempotent.
+order (portal first). Each is idempotent. The content is a data file,
+portal/fixtures/demo/accounts.json (member countries, organisations, logins); this module
+keeps what cannot be data: the password comes from the settings.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from portal.models import Agency, Country, Organisation, User
 
-MEMBER_COUNTRIES = ["KAZ", "KGZ", "CHL", "MEX", "ARM", "COL", "CRI", "PER"]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "demo"
 
 
 @dataclass(frozen=True)
@@ -25,53 +30,18 @@ class DemoLogin:
     language: str = "en"
 
 
-ORGANISATIONS = [
-    ("Working Group Secretariat (ECLAC Statistics Division)", "secretariat", None, None),
-    ("Bureau of National Statistics of Kazakhstan", "nso", "KAZ", None),
-    ("National Statistical Committee of the Kyrgyz Republic", "nso", "KGZ", None),
-    ("Instituto Nacional de Estadísticas de Chile", "nso", "CHL", None),
-    ("Instituto Nacional de Estadística y Geografía (México)", "nso", "MEX", None),
-    ("UNICEF Data and Analytics Section", "agency", None, "UNICEF"),
-    ("WHO Division of Data, Analytics and Delivery", "agency", None, "WHO"),
-]
+def _read(name: str) -> Any:
+    """One data file of the demo content (portal/fixtures/demo/<name>)."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
-LOGINS = [
-    DemoLogin(
-        "coordinator@demo.wg.example", "Ana Coordinadora", "coordinator", ORGANISATIONS[0][0], "es"
-    ),
-    DemoLogin("secretariat@demo.wg.example", "Sam Secretariat", "coordinator", ORGANISATIONS[0][0]),
-    DemoLogin(
-        "focal.kaz@demo.wg.example",
-        "Aigerim Focal Point",
-        "country_focal_point",
-        ORGANISATIONS[1][0],
-    ),
-    DemoLogin("member.kaz@demo.wg.example", "Nurlan Member", "country_member", ORGANISATIONS[1][0]),
-    DemoLogin(
-        "focal.kgz@demo.wg.example", "Bakyt Focal Point", "country_focal_point", ORGANISATIONS[2][0]
-    ),
-    DemoLogin(
-        "focal.chl@demo.wg.example",
-        "Camila Punto Focal",
-        "country_focal_point",
-        ORGANISATIONS[3][0],
-        "es",
-    ),
-    DemoLogin(
-        "focal.mex@demo.wg.example",
-        "Diego Punto Focal",
-        "country_focal_point",
-        ORGANISATIONS[4][0],
-        "es",
-    ),
-    DemoLogin(
-        "agency.unicef@demo.wg.example", "Uma Agency", "agency_focal_point", ORGANISATIONS[5][0]
-    ),
-    DemoLogin(
-        "agency.who@demo.wg.example", "Wen Agency", "agency_focal_point", ORGANISATIONS[6][0]
-    ),
-    DemoLogin("observer@demo.wg.example", "Olga Observer", "observer", ORGANISATIONS[0][0]),
+
+_ACCOUNTS = _read("accounts.json")
+MEMBER_COUNTRIES: list[str] = _ACCOUNTS["member_countries"]
+# (name, kind, country iso3 or None, agency code or None)
+ORGANISATIONS: list[tuple[str, str, str | None, str | None]] = [
+    (org["name"], org["kind"], org["country"], org["agency"]) for org in _ACCOUNTS["organisations"]
 ]
+LOGINS = [DemoLogin(**login) for login in _ACCOUNTS["logins"]]
 
 
 def demo_load() -> list[DemoLogin]:

@@ -1,87 +1,70 @@
 """Demonstration data of the reports: an ILLUSTRATIVE international release and APPROXIMATE
 population weights, both labelled as such wherever they show, then a full engine run.
 
-The UNICEF figures below are made up for the demonstration (not UNICEF's published
+The UNICEF figures (indicators/fixtures/demo/international.json) are made up for the demonstration (not UNICEF's published
 estimates). They are built so the discrepancy report shows every status:
 KAZ 3.2.1 total consistent; KAZ 3.2.2 total discrepant and estimated (a case opens);
 KGZ 3.2.1 (AGE=Y0T4) discrepant and classified differently once Kyrgyzstan's sheet is
 accepted; KGZ 3.2.2 (AGE=M0) no common year; KGZ 3.2.1 rural international only; the
-other national series national only.
+other national series national only. The approximate population weights are
+indicators/fixtures/demo/demo_population.csv.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from indicators.models import EngineRun, InternationalRelease, Population
 from portal.models import Agency
 
-DEMO_NOTE = (
-    "ILLUSTRATIVE DEMONSTRATION FIGURES, not UNICEF's published estimates: made up to show "
-    "how the discrepancy report works."
-)
-POPULATION_FILE = Path(__file__).with_name("demo_population.csv")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
+POPULATION_FILE = FIXTURES / "demo_population.csv"
+# The illustrative release: agency, file name, note, units, source and footnote of every row,
+# and its series (series code, country, age, location, nature, {year: value}).
+RELEASE: dict[str, Any] = json.loads((FIXTURES / "international.json").read_text(encoding="utf-8"))
+DEMO_NOTE: str = RELEASE["note"]
 HEADER = "SeriesCode,GeoAreaCode,TimePeriod,Value,Sex,Location,Age,Nature,Units,Source,FootNote"
-# (series code, country, age, location, nature, {year: value})
-SERIES = [
-    (
-        "SH_DYN_MORT",
-        "KAZ",
-        "ALLAGE",
-        "ALLAREA",
-        "C",
-        {2015: 12.1, 2016: 10.9, 2017: 10.3, 2018: 10.2, 2019: 10.8},
-    ),
-    (
-        "SH_DYN_NMRT",
-        "KAZ",
-        "ALLAGE",
-        "ALLAREA",
-        "E",
-        {2015: 6.5, 2016: 6.0, 2017: 5.5, 2018: 5.4, 2019: 5.3, 2020: 5.1, 2021: 5.0},
-    ),
-    (
-        "SH_DYN_MORT",
-        "KGZ",
-        "Y0T4",
-        "ALLAREA",
-        "M",
-        {2015: 29.1, 2017: 27.9, 2019: 26.8, 2021: 25.9},
-    ),
-    ("SH_DYN_MORT", "KGZ", "Y0T4", "RURAL", "M", {2015: 31.0, 2018: 29.2, 2021: 27.5}),
-    ("SH_DYN_NMRT", "KGZ", "M0", "ALLAREA", "E", {2003: 22.4, 2005: 21.9, 2006: 21.5}),
-]
 
 
 def demo_release_csv() -> bytes:
+    """The illustrative release as an SDG CSV file, as an agency would upload it."""
     lines = [HEADER]
-    for code, iso3, age, location, nature, values in SERIES:
-        for year, value in sorted(values.items()):
+    tail = f"{RELEASE['units']},{RELEASE['source']},{RELEASE['footnote']}"
+    for series in RELEASE["series"]:
+        for year, value in sorted(series["values"].items()):
             lines.append(
-                f"{code},{iso3},{year},{value},BOTHSEX,{location},{age},{nature},"
-                "PER_1000_LIVE_BIRTHS,Illustrative demonstration figures,Not official"
+                f"{series['series']},{series['country']},{year},{value},BOTHSEX,"
+                f"{series['location']},{series['age']},{series['nature']},{tail}"
             )
     return ("\n".join(lines) + "\n").encode()
 
 
 def reports_demo_load() -> None:
-    """Loads the illustrative release and the demonstration population once, then runs the engine."""
+    """Loads the illustrative release and the demonstration population once, then runs the
+    engine (again only when one of them was missing or no demo run exists)."""
     from indicators.international.services import international_import
     from indicators.reports import services
 
-    agency = Agency.objects.filter(code="UNICEF").first()
+    agency = Agency.objects.filter(code=RELEASE["agency"]).first()
+    loaded = False
     if agency is not None and not InternationalRelease.objects.filter(agency=agency).exists():
         outcome = international_import(
             agency=agency,
             user=None,
-            files=[("unicef-illustrative-demo.csv", demo_release_csv())],
+            files=[(RELEASE["file_name"], demo_release_csv())],
             fmt="sdg-csv",
             note=DEMO_NOTE,
             check_permission=False,
         )
         if outcome.problems:
             raise RuntimeError(f"demo release rejected: {outcome.problems[:3]}")
+        loaded = True
     if not Population.objects.exists():
         services.population_load_file(path=POPULATION_FILE, is_demo=True)
-    run = services.engine_run_create(trigger=EngineRun.Trigger.DEMO)
-    services.engine_run_inline(run=run)
+        loaded = True
+    # Loading the demo again runs no new engine run: nothing it loads has changed.
+    if loaded or not EngineRun.objects.filter(trigger=EngineRun.Trigger.DEMO).exists():
+        run = services.engine_run_create(trigger=EngineRun.Trigger.DEMO)
+        services.engine_run_inline(run=run)

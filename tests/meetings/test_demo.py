@@ -1,4 +1,5 @@
-"""Demo content from the seeds; idempotent."""
+"""The working group's record (reference data from the seeds) and the demo meeting records on
+top of it; both idempotent."""
 
 import datetime as dt
 import json
@@ -7,21 +8,24 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from meetings import demo
+from meetings import demo, reference
 from meetings.models import (
     ActionItem,
     Activity,
     Biennium,
     Conclusion,
+    Consultation,
     Grant,
     Meeting,
     MeetingPartner,
     Objective,
     Participant,
+    ParticipantGroup,
     Training,
 )
+from portal.models import User
 
-FIXTURES = Path(demo.__file__).resolve().parent / "fixtures" / "demo"
+FIXTURES = Path(demo.__file__).resolve().parent / "fixtures"
 
 
 @pytest.mark.parametrize(
@@ -36,7 +40,7 @@ FIXTURES = Path(demo.__file__).resolve().parent / "fixtures" / "demo"
     ],
 )
 def test_parse_timeline(text, start, end):
-    assert demo.parse_timeline(text) == (start, end)
+    assert reference.parse_timeline(text) == (start, end)
 
 
 def test_demo_load_is_idempotent(db):
@@ -55,18 +59,20 @@ def test_demo_load_is_idempotent(db):
 
 
 def _data(name):
+    """A data file, "reference/<name>" or "demo/<name>"."""
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def test_demo_loads_its_data_files(db):
-    """The seed content lives in meetings/fixtures/demo/; the loader stores every record of it,
-    and the same numbers of records as before the content moved out of demo.py."""
+    """The seed content lives in meetings/fixtures/reference/, the demo's own in
+    meetings/fixtures/demo/; the loaders store every record of them, and the same numbers of
+    records as before the content moved out of demo.py."""
     call_command("load_reference", verbosity=0)
     from portal.demo import demo_load as portal_demo
 
     portal_demo()
     demo.demo_load()
-    programme, meetings = _data("programme.json"), _data("meetings.json")
+    programme, meetings = _data("reference/programme.json"), _data("reference/meetings.json")
     for year, objectives, activities in (
         (2009, programme["objectives_2009"], programme["activities_2009"]["rows"]),
         (2012, programme["objectives_2012"], programme["activities_2012"]["rows"]),
@@ -91,19 +97,21 @@ def test_demo_loads_its_data_files(db):
         assert sorted(meeting.activities.values_list("code", flat=True)) == sorted(
             code for _year, code in spec["activities"]
         )
-    upcoming, outcomes, capacity = (
-        _data("upcoming.json"),
-        _data("outcomes.json"),
-        _data("capacity.json"),
+    upcoming, conclusions, actions, capacity = (
+        _data("demo/upcoming.json"),
+        _data("reference/conclusions.json"),
+        _data("demo/actions.json"),
+        _data("reference/capacity.json"),
     )
     online = Meeting.objects.get(title=upcoming["title"])
     assert sorted(online.participants.values_list("user__email", "sex")) == sorted(
         tuple(row) for row in upcoming["participants"]
     )
     almaty = Meeting.objects.get(city="Almaty")
-    assert list(almaty.conclusions.values_list("text", flat=True)) == outcomes["conclusions"]
+    assert almaty.title == conclusions["meeting"] == actions["meeting"]
+    assert list(almaty.conclusions.values_list("text", flat=True)) == conclusions["conclusions"]
     assert sorted(almaty.actions.values_list("description", flat=True)) == sorted(
-        action["description"] for action in outcomes["actions"]
+        action["description"] for action in actions["actions"]
     )
     assert sorted(Grant.objects.values_list("title", flat=True)) == sorted(
         grant["title"] for grant in capacity["grants"]
@@ -123,3 +131,20 @@ def test_demo_loads_its_data_files(db):
         3,
         1,
     )
+
+
+def test_working_group_record_loads_without_the_demo(db):
+    """`load_reference --working-group` loads the seeds' record with no demo account or
+    organisation: the programme, the seed meetings, Almaty's conclusions, grants, training,
+    consultations and participant mix; not the demo's online meeting or actions. Twice
+    creates nothing new."""
+    call_command("load_reference", working_group=True, verbosity=0)
+    call_command("load_reference", working_group=True, verbosity=0)
+    assert not User.objects.exists()
+    assert Meeting.objects.count() == 9  # the seeds' meetings, without the online one
+    assert Activity.objects.count() == 46
+    assert Conclusion.objects.count() == 2 and ActionItem.objects.count() == 0
+    assert (Grant.objects.count(), Training.objects.count()) == (3, 1)
+    assert Consultation.objects.count() == 4
+    assert ParticipantGroup.objects.count() == 12
+    assert not Meeting.objects.filter(title=_data("demo/upcoming.json")["title"]).exists()

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from meetings import attendance, demo
+from meetings import attendance, demo, reference
 from meetings.models import Activity, Meeting, Participant, ParticipantGroup
 from portal.models import Organisation
 
@@ -111,6 +111,6 @@ def test_demo_meetings_carry_their_reported_mix_and_leads(db):  # type: ignore[n
 
 
 def test_lead_rule() -> None:
-    assert demo.activity_lead("") == "UN DESA, UNFPA"
-    assert demo.activity_lead("WHO") == "WHO"
-    assert demo.activity_lead("ILO (World Bank)") == "ILO"
+    assert reference.activity_lead("") == "UN DESA, UNFPA"
+    assert reference.activity_lead("WHO") == "WHO"
+    assert reference.activity_lead("ILO (World Bank)") == "ILO"
