@@ -34,6 +34,7 @@ from indicators.models import (
     UploadedFile,
     ValueComment,
 )
+from indicators.services.observation_store import instances_update
 from indicators.services.validation import Candidate, RowMapper
 from portal.logging import log_event, since
 from portal.models import Country, User
@@ -770,9 +771,7 @@ def _observations_merge(
         batch = removed[start : start + INSERT_BATCH]
         ValueComment.objects.filter(observation_id__in=batch).delete()
         sheet.observations.filter(pk__in=batch).delete()
-    Observation.objects.bulk_update(
-        changed, [*_CHANGEABLE, "upload", "entered_by", "entered_at"], batch_size=1000
-    )
+    instances_update(changed, [*_CHANGEABLE, "upload", "entered_by", "entered_at"])
     _observations_insert(sheet, new, uploads, user, now)
 
 
