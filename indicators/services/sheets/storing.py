@@ -14,6 +14,7 @@ from indicators.models import (
     UploadedFile,
     ValueComment,
 )
+from indicators.services.observation_store import instances_update
 from indicators.services.sheets.common import _observation_columns, _stored_rows
 from indicators.services.validation import Candidate
 from portal.models import User
@@ -79,9 +80,7 @@ def _observations_merge(
         batch = removed[start : start + INSERT_BATCH]
         ValueComment.objects.filter(observation_id__in=batch).delete()
         sheet.observations.filter(pk__in=batch).delete()
-    Observation.objects.bulk_update(
-        changed, [*_CHANGEABLE, "upload", "entered_by", "entered_at"], batch_size=1000
-    )
+    instances_update(changed, [*_CHANGEABLE, "upload", "entered_by", "entered_at"])
     _observations_insert(sheet, new, uploads, user, now)
 
 
