@@ -54,7 +54,6 @@ def test_catalogue_uses_django_spanish_plural_forms(path):
     short = [
         message.id[0]
         for message in catalogue
-        if isinstance(message.id, tuple)
-        and (len(message.string) != 3 or not all(message.string))
+        if isinstance(message.id, tuple) and (len(message.string) != 3 or not all(message.string))
     ]
     assert short == []
