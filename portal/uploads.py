@@ -22,6 +22,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -249,8 +250,8 @@ def _document_refusal(refusal: Refusal, file: CheckedFile, limit: int) -> Valida
     elif refusal is Refusal.TOO_LARGE:
         message = _("File: %(name)s is %(size)s MB; the limit is %(limit)s MB.") % {
             "name": file.name,
-            "size": f"{file.size / 1048576:.1f}",
-            "limit": f"{limit / 1048576:.1f}",
+            "size": number_format(file.size / 1048576, 1),
+            "limit": number_format(limit / 1048576, 1),
         }
     elif refusal is Refusal.NOT_ACCEPTED:
         message = _(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Agency, Country, Organisation, TimeStampedModel
@@ -141,7 +142,10 @@ class Meeting(TimeStampedModel):
                     "end_date": _(
                         "End date: the meeting cannot end (%(end)s) before it starts (%(start)s)."
                     )
-                    % {"end": self.end_date.isoformat(), "start": self.start_date.isoformat()}
+                    % {
+                        "end": date_format(self.end_date, "DATE_FORMAT"),
+                        "start": date_format(self.start_date, "DATE_FORMAT"),
+                    }
                 }
             )
         total, female = self.reported_total, self.reported_female

@@ -84,9 +84,9 @@ class DeadlineForm(forms.Form):
 
 class IndicatorForm(forms.Form):
     target_kind = forms.ChoiceField(label=_("Target kind"), choices=Indicator.TargetKind.choices)
-    target_value = forms.FloatField(label=_("Target value"), required=False)
+    target_value = forms.FloatField(label=_("Target value"), required=False, localize=True)
     target_year = forms.IntegerField(label=_("Target year"), min_value=1900, max_value=2100)
-    cutoff = forms.FloatField(label=_("Cut-off"), required=False)
+    cutoff = forms.FloatField(label=_("Cut-off"), required=False, localize=True)
     desired_direction = forms.ChoiceField(
         label=_("Desired direction"), choices=Indicator.Direction.choices
     )
@@ -106,10 +106,13 @@ class IndicatorForm(forms.Form):
         help_text=_("Blank: the indicator's target year."),
     )
     ratio_on_track = forms.FloatField(
-        label=_("Progress ratio: on-track threshold"), min_value=0, required=False
+        localize=True, label=_("Progress ratio: on-track threshold"), min_value=0, required=False
     )
     ratio_acceleration = forms.FloatField(
-        label=_("Progress ratio: acceleration threshold"), min_value=0, required=False
+        localize=True,
+        label=_("Progress ratio: acceleration threshold"),
+        min_value=0,
+        required=False,
     )
     reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
 

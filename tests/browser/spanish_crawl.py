@@ -105,6 +105,16 @@ ENGLISH_WORDS = [
     "Failed",
     "baseline",
     "cut-off",
+    # Small words that are never Spanish, and the buttons and labels most often left over.
+    "the",
+    "The",
+    "and",
+    "of",
+    "Cancel",
+    "Submit",
+    "Printed",
+    "Previous",
+    "Next",
 ]
 
 # The English number format: a decimal point between digits (12.5), or thousands commas. A
@@ -154,16 +164,21 @@ WORD_RE = words_pattern(ENGLISH_WORDS)
 SNAKE_RE = re.compile(
     r"(?<![\w.@/-])(?:[A-Z][A-Z_]+=\w+|[a-z]+(?:_[a-z0-9]+)+|_?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w@/-])"
 )
+# A date in the machine's format (2026-12-06): pages show the locale's (06/12/2026); ISO stays in
+# exports, `<time datetime=...>` attributes and code cells (taken out by `CONTENT_SELECTORS`).
+ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 # A float shown with more than four decimals was not rounded for display.
 LONG_FLOAT = re.compile(r"(?<![\w.,])\d+,\d{5,}(?![\w])")
 
 
 def problems_in(text: str, allowed: set[str]) -> list[str]:
-    """Every raw code, English word and English-formatted number in a page's visible text."""
+    """Every raw code, English word, English-formatted number and ISO date in a page's visible
+    text."""
     found = [m.group(0) for m in CODE_RE.finditer(text)]
     found += [m.group(0) for m in WORD_RE.finditer(text)]
     found += [m.group(0) for m in SNAKE_RE.finditer(text)]
     found += [f"unrounded {m.group(0)}" for m in LONG_FLOAT.finditer(text)]
+    found += [f"ISO date {m.group(0)}" for m in ISO_DATE.finditer(text)]
     found += [m.group(0) for m in ENGLISH_NUMBER.finditer(text) if m.group(0) not in allowed]
     return found
 

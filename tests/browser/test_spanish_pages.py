@@ -109,13 +109,19 @@ def allowed_numbers() -> set[str]:
 def test_patterns_catch_english_and_spare_spanish() -> None:
     """The checks themselves: each kind of mistake is caught, correct Spanish is not."""
     found = problems_in(
-        "Submitted · on_track · SEX=F · PER_1000_LIVE_BIRTHS · 12.5 · 1,234,567 · 0,080841", set()
+        "Submitted · on_track · SEX=F · PER_1000_LIVE_BIRTHS · 12.5 · 1,234,567 · 0,080841"
+        " · Printed 2026-12-06 23:53 · Cancel · the share of the countries",
+        set(),
     )
     assert {"Submitted", "on_track", "SEX=F", "PER_1000_LIVE_BIRTHS", "12.5", "1,234,567"} <= set(
         found
     )
+    assert {"Printed", "Cancel", "the", "of", "ISO date 2026-12-06"} <= set(found)
     assert "unrounded 0,080841" in found
-    spanish = "Enviada · en camino · sexo: femenino · 12,5 · 1\xa0234\xa0567 · 3.2.1 · No"
+    spanish = (
+        "Enviada · en camino · sexo: femenino · 12,5 · 1\xa0234\xa0567 · 3.2.1 · No"
+        " · Impreso 06/12/2026 23:53 · Cancelar · la proporción de los países"
+    )
     assert problems_in(spanish, {"3.2.1"}) == []
 
 

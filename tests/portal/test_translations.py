@@ -38,3 +38,22 @@ def test_catalogue_is_complete_and_keeps_placeholders(path):
         if len(ids) == 1 and set(PLACEHOLDER.findall(strings[0])) != wanted:
             problems.append(f"placeholders differ: {ids[0]!r} -> {strings[0]!r}")
     assert problems == []
+
+
+# Django's own Spanish catalogue uses three forms (the second for exact millions: "1 millón de
+# ..."); every catalogue of the project says the same, so gettext reads one rule everywhere.
+DJANGO_SPANISH_PLURALS = (3, "n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_uses_django_spanish_plural_forms(path):
+    with open(path, "rb") as handle:
+        catalogue = read_po(handle, locale="es")
+    assert "plural-forms" in {key.lower() for key, _ in catalogue.mime_headers}
+    assert (catalogue.num_plurals, catalogue.plural_expr) == DJANGO_SPANISH_PLURALS
+    short = [
+        message.id[0]
+        for message in catalogue
+        if isinstance(message.id, tuple) and (len(message.string) != 3 or not all(message.string))
+    ]
+    assert short == []

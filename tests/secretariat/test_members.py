@@ -75,7 +75,8 @@ def test_weak_or_mismatched_password_is_refused_and_nothing_is_created(client, c
     assert response.status_code == 400
     response = client.post(url, {"password1": "a-long-pass-2026!", "password2": "other-pass-2026!"})
     assert response.status_code == 400
-    assert "differ" in response.content.decode()
+    # The invitation is in Spanish: so is its page, and the reason given.
+    assert "Las dos contraseñas no coinciden." in response.content.decode()
     assert not User.objects.filter(email="new.person@example.org").exists()
 
 
@@ -243,3 +244,24 @@ def test_mail_failure_keeps_the_invitation_and_shows_the_link(client, cast, sett
     body = response.content.decode()
     assert "could not be sent" in body and "/secretariat/join/" in body
     assert Invitation.objects.get(email="offline@example.org").is_pending
+
+
+def test_invitation_page_speaks_the_mails_language_until_the_invitee_chooses(client, cast):  # type: ignore[no-untyped-def]
+    invitation, link = _invite(cast)
+    url = reverse("secretariat:invitation_accept", args=[_token(link)])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es"' in page and "Repita la contraseña" in page
+    # The mail gives the link's expiry in Spanish, never as an ISO date.
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", mail.outbox[-1].body)
+    assert "UTC" in mail.outbox[-1].body
+    response = client.post(
+        url, {"password1": "a-long-pass-2026!", "password2": "a-long-pass-2026!"}
+    )
+    assert response.cookies["django_language"].value == "es"
+    # A language chosen in the selector wins.
+    other, other_link = _invite(cast, email="other@example.org")
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("secretariat:invitation_accept", args=[_token(other_link)])
+    ).content.decode()
+    assert '<html lang="en"' in page and "Password again" in page

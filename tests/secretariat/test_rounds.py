@@ -107,7 +107,7 @@ def test_reminder_in_the_week_before_the_deadline_once(members, round_due):  # t
         "fp.a@example.org",
         "fp.b@example.org",
     ]
-    assert "2027-03-31" in mail.outbox[0].subject
+    assert "March 31, 2027" in mail.outbox[0].subject
     assert _run(datetime.date(2027, 3, 26)) == 0  # once before the deadline
     assert RoundReminder.objects.filter(kind="before").count() == 2
 
@@ -163,7 +163,7 @@ def test_move_the_deadline(client, cast, round_2026):  # type: ignore[no-untyped
     page = client.get(reverse("secretariat:completeness", args=[round_2026.pk])).content.decode()
     assert 'value="2026-12-15"' in page
     response = client.post(url, {"closes_on": "2027-01-31"}, follow=True)
-    assert "The deadline of 2026 is now 2027-01-31." in response.content.decode()
+    assert "The deadline of 2026 is now Jan. 31, 2027." in response.content.decode()
     round_2026.refresh_from_db()
     assert round_2026.closes_on == datetime.date(2027, 1, 31)
     event = AuditEvent.objects.get(action="round.deadline")

@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.authentication import hash_key
@@ -76,7 +77,7 @@ def _invitation_mail(invitation: Invitation, token: str, actor: User) -> str:
                     "actor": actor.full_name or actor.email,
                     "role": invitation.get_role_display(),
                     "organisation": organisation.name,
-                    "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+                    "expires": date_format(invitation.expires_at, "DATETIME_FORMAT"),
                 },
                 link,
             ]

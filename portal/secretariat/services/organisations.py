@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.models import Agency, Country, Organisation, User
@@ -211,15 +212,18 @@ def country_membership_update(
     if member_since and member_until and member_until < member_since:
         errors["member_until"] = _(
             "The leaving date (%(until)s) is before the joining date (%(since)s)."
-        ) % {"until": member_until.isoformat(), "since": member_since.isoformat()}
+        ) % {
+            "until": date_format(member_until, "DATE_FORMAT"),
+            "since": date_format(member_since, "DATE_FORMAT"),
+        }
     elif is_member and member_until is not None and member_until < today:
         errors["member_until"] = _(
             "The country left on %(until)s: untick “member” or clear the leaving date."
-        ) % {"until": member_until.isoformat()}
+        ) % {"until": date_format(member_until, "DATE_FORMAT")}
     elif is_member and member_since is not None and member_since > today:
         errors["member_since"] = _(
             "The country joins on %(since)s: tick “member” from that day."
-        ) % {"since": member_since.isoformat()}
+        ) % {"since": date_format(member_since, "DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
     old = {

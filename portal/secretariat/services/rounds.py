@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from indicators.models import DataSheet, Indicator, ReportingRound
@@ -120,7 +121,10 @@ def round_set_deadline(
         raise ValidationError(
             {
                 "closes_on": _("The deadline (%(closes)s) is before the opening (%(opens)s).")
-                % {"closes": closes_on.isoformat(), "opens": round_.opens_on.isoformat()}
+                % {
+                    "closes": date_format(closes_on, "DATE_FORMAT"),
+                    "opens": date_format(round_.opens_on, "DATE_FORMAT"),
+                }
             }
         )
     old = round_.closes_on
@@ -192,7 +196,7 @@ def _reminder_send(
             subject = subject % {
                 "country": country.name,
                 "round": round_.name,
-                "date": round_.closes_on.isoformat(),
+                "date": date_format(round_.closes_on, "DATE_FORMAT"),
             }
             body = "\n\n".join(
                 [

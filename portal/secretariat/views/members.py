@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +16,7 @@ from portal.secretariat import forms, permissions, selectors, services
 from portal.secretariat.models import Invitation
 from portal.secretariat.views.common import form_errors, request_address, secretariat_only
 from portal.typing import AuthedRequest
+from portal.views import set_language_cookie
 
 
 @secretariat_only(permissions.can_manage_members)
@@ -169,6 +172,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         messages.error(request, _("Log out first to accept an invitation for another person."))
         return redirect("portal:home")
+    chosen = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    if not chosen:
+        # The invitee has chosen no language here yet: the page speaks the e-mail's language.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     form = forms.AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +189,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error("password1", error.messages)
         else:
             messages.success(request, _("Your account is ready: log in with your new password."))
-            return redirect("portal:login")
+            response = redirect("portal:login")
+            if not chosen:
+                set_language_cookie(response, invitation.language)
+            return response
     context = {"form": form, "invitation": invitation}
     return render(
         request, "secretariat/invitation_accept.html", context, status=400 if form.errors else 200

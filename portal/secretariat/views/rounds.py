@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,7 +72,7 @@ def round_deadline(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The deadline of %(code)s is now %(date)s.")
-                % {"code": round_.code, "date": round_.closes_on.isoformat()},
+                % {"code": round_.code, "date": date_format(round_.closes_on, "DATE_FORMAT")},
             )
     return redirect("secretariat:completeness", pk=round_.pk)
 
