@@ -56,6 +56,22 @@ def _form_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def toggle_active(
+    request: AuthedRequest,
+    set_active: Callable[[bool], None],
+    *,
+    activated: str,
+    deactivated: str,
+    back: str,
+) -> HttpResponse:
+    """An activate/deactivate button: POST ``active=1`` activates, anything else deactivates;
+    ``set_active`` calls the service, the message says what happened, then back to the list."""
+    active = request.POST.get("active") == "1"
+    set_active(active)
+    messages.success(request, activated if active else deactivated)
+    return redirect(back)
+
+
 @secretariat_only(permissions.can_manage_members)
 def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "secretariat/index.html", {"rounds": selectors.rounds()[:5]})
@@ -137,15 +153,15 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @secretariat_only(permissions.can_manage_members)
 def member_active(request: AuthedRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
-    active = request.POST.get("active") == "1"
-    services.member_set_active(
-        actor=request.user, account=account, active=active, address=_address(request)
+    return toggle_active(
+        request,
+        lambda active: services.member_set_active(
+            actor=request.user, account=account, active=active, address=_address(request)
+        ),
+        activated=_("%(email)s can log in again.") % {"email": account.email},
+        deactivated=_("%(email)s was deactivated.") % {"email": account.email},
+        back="secretariat:members",
     )
-    if active:
-        messages.success(request, _("%(email)s can log in again.") % {"email": account.email})
-    else:
-        messages.success(request, _("%(email)s was deactivated.") % {"email": account.email})
-    return redirect("secretariat:members")
 
 
 @require_POST
