@@ -9,6 +9,7 @@ programme activity it serves, so the biennium report can show what was done and 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -20,12 +21,15 @@ from portal.models import Country, Organisation, TimeStampedModel
 from .meetings import Meeting
 from .programme import Activity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 CURRENCY_CODE = RegexValidator(
     r"^[A-Z]{3}$", _("Enter a three-letter ISO 4217 currency code, e.g. USD or EUR.")
 )
 
 
-def amount_field(verbose_name: str, help_text: str) -> models.DecimalField:
+def amount_field(verbose_name: StrOrPromise, help_text: StrOrPromise) -> models.DecimalField:
     """An amount of money in its record's currency: never negative, blank when not stated."""
     return models.DecimalField(
         verbose_name,
