@@ -103,6 +103,11 @@ def test_coordinator_records_and_edits(client, cast):  # type: ignore[no-untyped
         ("currency", "US$", "three-letter ISO 4217"),
         ("amount_sought", "-5", "greater than or equal to 0"),
         ("amount_sought", "1e400", "no more than 14 digits"),
+        ("amount_sought", "10.005", "no more than 2 decimal places"),
+        ("amount_sought", "1234567890123", "no more than 12 digits before the decimal point"),
+        ("amount_sought", "ten thousand", "Enter a number"),
+        ("amount_sought", "NaN", "Enter a number"),
+        ("amount_sought", "Infinity", "Enter a number"),
         ("donor_name", "", "Name the donor or organisation"),
         ("date", "2012-13-45", "Enter a valid date"),
         ("date", "", "This field is required"),
@@ -194,3 +199,13 @@ def test_demo_consultations_from_the_report(db):  # type: ignore[no-untyped-def]
     assert rows["United Nations Development Account"].activity.code == "2(c)"
     planned = [c for c in rows.values() if c.status == "planned"]
     assert sorted(c.activity.code for c in planned) == ["6(a)", "6(b)"]
+
+
+@pytest.mark.parametrize("amount", ["10.005", "-5", "1234567890123", "ten thousand", "NaN"])
+def test_the_api_records_nothing(client, cast, amount):  # type: ignore[no-untyped-def]
+    # The consultations API is read-only: the secretariat records through the form.
+    client.force_login(cast.users["coordinator"])
+    data = {"date": "2012-05-10", "donor_name": "A foundation", "amount_sought": amount}
+    response = client.post(reverse("api_v1:consultation_list"), data, format="json")
+    assert response.status_code == 405
+    assert not Consultation.objects.exists()
