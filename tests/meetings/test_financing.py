@@ -209,3 +209,48 @@ def test_the_api_records_nothing(client, cast, amount):  # type: ignore[no-untyp
     response = client.post(reverse("api_v1:consultation_list"), data, format="json")
     assert response.status_code == 405
     assert not Consultation.objects.exists()
+
+
+def test_biennium_workbook_lists_consultations_for_members_only(client, cast):  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    biennium = Biennium.objects.create(title="B", start_year=2012, end_year=2013)
+    activity = Activity.objects.create(biennium=biennium, code="6(a)", title="Fund-raising")
+    Consultation.objects.create(
+        date=dt.date(2012, 7, 14),
+        donor_name='=HYPERLINK("http://x.example")',
+        activity=activity,
+        amount_sought=Decimal("1000.50"),
+        currency="EUR",
+        status=Consultation.Status.HELD,
+    )
+    Consultation.objects.create(
+        date=dt.date(2013, 2, 1), donor_name="Bank", amount_sought=Decimal("200"), currency="EUR"
+    )
+    Consultation.objects.create(
+        date=dt.date(2013, 3, 1), donor_name="Fund", amount_sought=Decimal("5"), currency="USD"
+    )
+    Consultation.objects.create(date=dt.date(2013, 4, 1), donor_name="No amount")
+    Consultation.objects.create(date=dt.date(2015, 2, 1), donor_name="Another biennium")
+    url = reverse("meetings:biennium_xlsx", args=[biennium.pk])
+
+    anonymous = load_workbook(io.BytesIO(client.get(url).content))
+    assert len(anonymous.sheetnames) == 1
+
+    client.force_login(cast.users["observer"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    assert workbook.sheetnames[1] == "fund-raising consultations"
+    rows = list(workbook.worksheets[1].iter_rows(values_only=True))
+    assert rows[0][:2] == ("date", "donor or organisation consulted")
+    by_donor = {row[1]: row for row in rows[1:6]}
+    assert "Another biennium" not in by_donor
+    linked = next(row for row in rows[1:5] if str(row[1]).endswith('HYPERLINK("http://x.example")'))
+    assert not str(linked[1]).startswith("=")  # neutralised, not a formula
+    assert linked[2] == "6(a) Fund-raising"
+    assert linked[4] == 1000.5 and linked[5] == "EUR" and linked[6] == "held, awaiting an answer"
+    assert by_donor["No amount"][4] == "not named"
+    # The amounts sought per currency, never added across currencies: 1000.50 + 200 EUR; 5 USD.
+    totals = {row[5]: row[4] for row in rows if row[0] in ("", None) and row[5]}
+    assert totals == {"EUR": 1200.5, "USD": 5}
