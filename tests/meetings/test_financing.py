@@ -14,8 +14,7 @@ from meetings.financing import selectors
 from meetings.models import Biennium, Consultation
 from meetings.models.programme import Activity
 from portal.models import AuditEvent
-
-ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordinator", "observer"]
+from tests.meetings.roles import ROLES, assert_members_page, login, recording_status
 
 
 @pytest.fixture
@@ -31,24 +30,17 @@ def consultation(db):  # type: ignore[no-untyped-def]
     )
 
 
-def _login(client, cast, role):  # type: ignore[no-untyped-def]
-    if role != "anonymous":
-        client.force_login(cast.users[role])
-
-
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_pages_and_api_for_members(client, cast, consultation, role):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
+    login(client, cast, role)
     pages = [
         reverse("meetings:consultations"),
         reverse("meetings:consultation", args=[consultation.pk]),
     ]
     for url in pages:
         response = client.get(url)
-        if role == "anonymous":
-            assert response.status_code == 302 and "/login" in response["Location"]
-        else:
-            assert response.status_code == 200
+        assert_members_page(response, role)
+        if role != "anonymous":
             assert "Regional development bank" in response.content.decode()
     api = client.get(reverse("api_v1:consultation_list"))
     if role == "anonymous":
@@ -62,8 +54,8 @@ def test_pages_and_api_for_members(client, cast, consultation, role):  # type: i
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_only_the_secretariat_records(client, cast, consultation, role):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
-    expected = {"anonymous": 302, "coordinator": 200}.get(role, 403)
+    login(client, cast, role)
+    expected = recording_status(role)
     assert client.get(reverse("meetings:consultation_new")).status_code == expected
     edit = reverse("meetings:consultation_edit", args=[consultation.pk])
     response = client.post(edit, {"date": "2012-03-01", "donor_name": "Changed"})
