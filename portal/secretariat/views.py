@@ -58,7 +58,7 @@ def _form_errors(form: Form, error: ValidationError) -> None:
 
 def toggle_active(
     request: AuthedRequest,
-    set_active: Callable[[bool], None],
+    set_active: Callable[[bool], object],
     *,
     activated: str,
     deactivated: str,
