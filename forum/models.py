@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Region, TimeStampedModel, localized
+from portal.models import Bilingual, Region, TimeStampedModel
 
 
 class ForumProfile(TimeStampedModel):
@@ -95,13 +95,8 @@ class Category(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_es)
-
-    @property
-    def description(self) -> str:
-        return localized(self.description_en, self.description_es)
+    name = Bilingual()
+    description = Bilingual()
 
     def get_absolute_url(self) -> str:
         return reverse("forum:category", kwargs={"slug": self.slug})

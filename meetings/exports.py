@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from portal.spreadsheets import SafeWriter, safe_cell
 
-from .models import Biennium
+from .models import Biennium, Consultation
 from .selectors import Statistics, StatRow
 
 CSV_FIELDS = ["year", "kind", "country", "sex", "participants"]
@@ -52,7 +52,58 @@ def statistics_xlsx(stats: Statistics) -> bytes:
     return out.getvalue()
 
 
-def biennium_xlsx(biennium: Biennium, sections: list[dict[str, Any]]) -> bytes:
+def _consultations_sheet(wb: Workbook, financing: dict[str, Any]) -> None:
+    """The biennium's fund-raising consultations, then the amounts sought per currency
+    (never added across currencies)."""
+    ws = wb.create_sheet(_("fund-raising consultations")[:31])
+    ws.append(
+        [
+            _("date"),
+            _("donor or organisation consulted"),
+            _("programme activity"),
+            _("project concerned"),
+            _("amount sought"),
+            _("currency"),
+            _("status"),
+            _("outcome"),
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    consultation: Consultation
+    for consultation in financing["consultations"]:
+        activity = consultation.activity
+        ws.append(
+            [
+                consultation.date,
+                safe_cell(consultation.donor_label),
+                safe_cell(f"{activity.code} {activity.title}" if activity else ""),
+                safe_cell(consultation.project),
+                consultation.amount_sought
+                if consultation.amount_sought is not None
+                else _("not named"),
+                safe_cell(consultation.currency),
+                str(consultation.get_status_display()),
+                safe_cell(consultation.outcome),
+            ]
+        )
+        ws.cell(row=ws.max_row, column=1).number_format = "yyyy-mm-dd"
+    ws.append([])
+    ws.append([_("Amounts sought, by currency (never added across currencies)")])
+    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    for currency, amount in financing["consultation_totals"].items():
+        ws.append(["", "", "", "", amount, safe_cell(currency)])
+    for column, width in zip("ABCDEFGH", (12, 40, 50, 40, 16, 10, 24, 50), strict=True):
+        ws.column_dimensions[column].width = width
+
+
+def biennium_xlsx(
+    biennium: Biennium,
+    sections: list[dict[str, Any]],
+    financing: dict[str, Any] | None = None,
+) -> bytes:
+    """The biennium report as a workbook: the activities sheet and, when ``financing`` is
+    given (``financing.selectors.report_context``, members only), the consultations sheet."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -96,6 +147,8 @@ def biennium_xlsx(biennium: Biennium, sections: list[dict[str, Any]]) -> bytes:
             )
     for column, width in zip("ABCDEFGHI", (40, 60, 20, 30, 22, 12, 40, 50, 40), strict=True):
         ws.column_dimensions[column].width = width
+    if financing is not None:
+        _consultations_sheet(wb, financing)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 """Accounts, organisations and the reference data every other app points to."""
 
 from datetime import timedelta
+from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -23,15 +24,34 @@ def localized(english: str, spanish: str) -> str:
     return spanish if spanish and (get_language() or "en").startswith("es") else english
 
 
+class Bilingual:
+    """A read-only text in the reader's language: ``description = Bilingual()`` beside the
+    fields ``description_en`` and ``description_es`` gives the Spanish when the active language
+    is Spanish and it is filled, else the English."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.english = f"{name}_en"
+        self.spanish = f"{name}_es"
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> "Bilingual": ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> str: ...
+
+    def __get__(self, instance: Any, owner: type | None = None) -> "Bilingual | str":
+        if instance is None:
+            return self
+        return localized(getattr(instance, self.english), getattr(instance, self.spanish))
+
+
 class BilingualNameMixin:
     """Picks `name_es` when the active language is Spanish and it is filled."""
 
     name_en: str
     name_es: str
 
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_es)
+    name = Bilingual()
 
 
 class Country(BilingualNameMixin, models.Model):
@@ -138,13 +158,8 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.acronym
 
-    @property
-    def acronym(self) -> str:
-        return localized(self.acronym_en, self.acronym_es)
-
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_es)
+    acronym = Bilingual()
+    name = Bilingual()
 
 
 class Organisation(TimeStampedModel):

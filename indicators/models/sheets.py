@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models.catalogue import StatisticalOperation
 from indicators.models.definitions import Indicator
-from portal.models import Country, SubnationalArea, TimeStampedModel, localized
+from portal.models import Bilingual, Country, SubnationalArea, TimeStampedModel
 
 
 class ReportingRound(TimeStampedModel):
@@ -36,9 +36,7 @@ class ReportingRound(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self.name_en, self.name_es)
+    name = Bilingual()
 
 
 class UploadedFile(models.Model):

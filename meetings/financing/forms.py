@@ -37,3 +37,12 @@ class ConsultationForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        # The model's donor fields are shared with grants; a consultation asks an organisation
+        # that is not a donor yet.
+        labels = {
+            "donor": _("organisation consulted"),
+            "donor_name": _("donor or organisation consulted"),
+        }
+        help_texts = {
+            "donor_name": _("When the organisation is not one of the portal's organisations.")
+        }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Agency, Country, localized
+from portal.models import Agency, Bilingual, Country
 
 from .meetings import Meeting
 
@@ -72,6 +72,4 @@ class ParticipantGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} – {self.get_institution_type_display()}"
 
-    @property
-    def description(self) -> str:
-        return localized(self.description_en, self.description_es)
+    description = Bilingual()

@@ -9,6 +9,7 @@ programme activity it serves, so the biennium report can show what was done and 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -20,9 +21,57 @@ from portal.models import Country, Organisation, TimeStampedModel
 from .meetings import Meeting
 from .programme import Activity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 CURRENCY_CODE = RegexValidator(
     r"^[A-Z]{3}$", _("Enter a three-letter ISO 4217 currency code, e.g. USD or EUR.")
 )
+
+
+def amount_field(verbose_name: StrOrPromise, help_text: StrOrPromise) -> models.DecimalField:
+    """An amount of money in its record's currency: never negative, blank when not stated."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=help_text,
+    )
+
+
+class DonorMoney(TimeStampedModel):
+    """What a grant and a fund-raising consultation both record: the donor (one of the
+    portal's organisations or a name), the currency of its amount (never converted) and
+    notes. Each model names its amount and keeps its own constraints."""
+
+    donor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("donor organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    donor_name = models.CharField(
+        _("donor"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the donor is not one of the portal's organisations."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", validators=[CURRENCY_CODE]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def donor_label(self) -> str:
+        return self.donor.name if self.donor_id else self.donor_name  # type: ignore[union-attr]
 
 
 def _dates_in_order(prefix: str) -> models.CheckConstraint:
@@ -245,7 +294,7 @@ class Mission(TimeStampedModel):
         return self.topic
 
 
-class Grant(TimeStampedModel):
+class Grant(DonorMoney):
     """Money for the group's work: a donor's grant or project, pledged or received."""
 
     class Status(models.TextChoices):
@@ -255,32 +304,7 @@ class Grant(TimeStampedModel):
         DISBURSED = "disbursed", _("disbursed")
 
     title = models.CharField(_("title"), max_length=300)
-    donor = models.ForeignKey(
-        Organisation,
-        verbose_name=_("donor organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="grants",
-    )
-    donor_name = models.CharField(
-        _("donor"),
-        max_length=200,
-        blank=True,
-        help_text=_("When the donor is not one of the portal's organisations."),
-    )
-    amount = models.DecimalField(
-        _("amount"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Leave empty when the source does not state it."),
-    )
-    currency = models.CharField(
-        _("currency"), max_length=3, default="USD", validators=[CURRENCY_CODE]
-    )
+    amount = amount_field(_("amount"), _("Leave empty when the source does not state it."))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED
     )
@@ -292,7 +316,6 @@ class Grant(TimeStampedModel):
     meetings = models.ManyToManyField(
         Meeting, verbose_name=_("meetings"), blank=True, related_name="grants"
     )
-    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -316,7 +339,3 @@ class Grant(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def donor_label(self) -> str:
-        return self.donor.name if self.donor_id else self.donor_name  # type: ignore[union-attr]

@@ -8,20 +8,15 @@ it is pledged; a consultation records the asking.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Organisation, TimeStampedModel
-
-from .capacity import CURRENCY_CODE
+from .capacity import DonorMoney, amount_field
 from .programme import Activity
 
 
-class Consultation(TimeStampedModel):
+class Consultation(DonorMoney):
     """One fund-raising consultation with a donor or organisation."""
 
     class Status(models.TextChoices):
@@ -32,20 +27,6 @@ class Consultation(TimeStampedModel):
         CLOSED = "closed", _("closed without result")
 
     date = models.DateField(_("date"))
-    donor = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation consulted"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consultations",
-    )
-    donor_name = models.CharField(
-        _("donor or organisation consulted"),
-        max_length=200,
-        blank=True,
-        help_text=_("When the organisation is not one of the portal's organisations."),
-    )
     activity = models.ForeignKey(
         Activity,
         verbose_name=_("programme activity"),
@@ -61,22 +42,10 @@ class Consultation(TimeStampedModel):
         help_text=_("The activity or project the money would pay for, in words."),
     )
     outcome = models.TextField(_("outcome"), blank=True)
-    amount_sought = models.DecimalField(
-        _("amount sought"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Leave empty when no amount was named."),
-    )
-    currency = models.CharField(
-        _("currency"), max_length=3, default="USD", validators=[CURRENCY_CODE]
-    )
+    amount_sought = amount_field(_("amount sought"), _("Leave empty when no amount was named."))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
-    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["-date", "pk"]
@@ -98,4 +67,5 @@ class Consultation(TimeStampedModel):
 
     @property
     def donor_label(self) -> str:
+        # The name typed for a consultation is the contact's own wording: it comes first.
         return self.donor_name or (str(self.donor) if self.donor_id else "")

@@ -111,8 +111,11 @@ def biennium_report(request: HttpRequest, pk: int) -> HttpResponse:
 def biennium_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     biennium = get_object_or_404(Biennium, pk=pk)
     sections = selectors.biennium_report(biennium=biennium, user=request.user)
+    financing = None
+    if permissions.can_view_capacity(request.user):  # donors and amounts: members only
+        financing = financing_selectors.report_context(biennium)
     response = HttpResponse(
-        exports.biennium_xlsx(biennium, sections),
+        exports.biennium_xlsx(biennium, sections, financing),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (

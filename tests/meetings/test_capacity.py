@@ -13,8 +13,7 @@ from meetings.capacity import selectors
 from meetings.models import Biennium, ExpertProfile, Grant, Mission, TraineeCount, Training
 from meetings.models.programme import Activity
 from portal.models import AuditEvent
-
-ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordinator", "observer"]
+from tests.meetings.roles import ROLES, assert_members_page, login, recording_status
 
 
 @pytest.fixture
@@ -28,34 +27,26 @@ def training(cast):  # type: ignore[no-untyped-def]
     )
 
 
-def _login(client, cast, role):  # type: ignore[no-untyped-def]
-    if role != "anonymous":
-        client.force_login(cast.users[role])
-
-
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 @pytest.mark.parametrize("name", ["meetings:capacity", "meetings:financing"])
 def test_pages_are_for_members(client, cast, training, role, name):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
+    login(client, cast, role)
     response = client.get(reverse(name))
-    if role == "anonymous":
-        assert response.status_code == 302 and "/login" in response["Location"]
-    else:
-        assert response.status_code == 200
+    assert_members_page(response, role)
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 @pytest.mark.parametrize("kind", ["training", "mission", "expert", "grant"])
 def test_only_the_secretariat_records(client, cast, role, kind):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
+    login(client, cast, role)
     response = client.get(reverse("meetings:capacity_new", args=[kind]))
-    expected = {"anonymous": 302, "coordinator": 200}.get(role, 403)
+    expected = recording_status(role)
     assert response.status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_trainee_figures_only_by_the_secretariat(client, cast, training, role):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
+    login(client, cast, role)
     data = {"country": cast.country_a.pk, "women": 3, "men": 2}
     response = client.post(reverse("meetings:training", args=[training.pk]), data)
     stored = TraineeCount.objects.filter(training=training).count()

@@ -14,8 +14,7 @@ from meetings.financing import selectors
 from meetings.models import Biennium, Consultation
 from meetings.models.programme import Activity
 from portal.models import AuditEvent
-
-ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordinator", "observer"]
+from tests.meetings.roles import ROLES, assert_members_page, login, recording_status
 
 
 @pytest.fixture
@@ -31,24 +30,17 @@ def consultation(db):  # type: ignore[no-untyped-def]
     )
 
 
-def _login(client, cast, role):  # type: ignore[no-untyped-def]
-    if role != "anonymous":
-        client.force_login(cast.users[role])
-
-
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_pages_and_api_for_members(client, cast, consultation, role):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
+    login(client, cast, role)
     pages = [
         reverse("meetings:consultations"),
         reverse("meetings:consultation", args=[consultation.pk]),
     ]
     for url in pages:
         response = client.get(url)
-        if role == "anonymous":
-            assert response.status_code == 302 and "/login" in response["Location"]
-        else:
-            assert response.status_code == 200
+        assert_members_page(response, role)
+        if role != "anonymous":
             assert "Regional development bank" in response.content.decode()
     api = client.get(reverse("api_v1:consultation_list"))
     if role == "anonymous":
@@ -62,8 +54,8 @@ def test_pages_and_api_for_members(client, cast, consultation, role):  # type: i
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_only_the_secretariat_records(client, cast, consultation, role):  # type: ignore[no-untyped-def]
-    _login(client, cast, role)
-    expected = {"anonymous": 302, "coordinator": 200}.get(role, 403)
+    login(client, cast, role)
+    expected = recording_status(role)
     assert client.get(reverse("meetings:consultation_new")).status_code == expected
     edit = reverse("meetings:consultation_edit", args=[consultation.pk])
     response = client.post(edit, {"date": "2012-03-01", "donor_name": "Changed"})
@@ -103,6 +95,11 @@ def test_coordinator_records_and_edits(client, cast):  # type: ignore[no-untyped
         ("currency", "US$", "three-letter ISO 4217"),
         ("amount_sought", "-5", "greater than or equal to 0"),
         ("amount_sought", "1e400", "no more than 14 digits"),
+        ("amount_sought", "10.005", "no more than 2 decimal places"),
+        ("amount_sought", "1234567890123", "no more than 12 digits before the decimal point"),
+        ("amount_sought", "ten thousand", "Enter a number"),
+        ("amount_sought", "NaN", "Enter a number"),
+        ("amount_sought", "Infinity", "Enter a number"),
         ("donor_name", "", "Name the donor or organisation"),
         ("date", "2012-13-45", "Enter a valid date"),
         ("date", "", "This field is required"),
@@ -194,3 +191,58 @@ def test_demo_consultations_from_the_report(db):  # type: ignore[no-untyped-def]
     assert rows["United Nations Development Account"].activity.code == "2(c)"
     planned = [c for c in rows.values() if c.status == "planned"]
     assert sorted(c.activity.code for c in planned) == ["6(a)", "6(b)"]
+
+
+@pytest.mark.parametrize("amount", ["10.005", "-5", "1234567890123", "ten thousand", "NaN"])
+def test_the_api_records_nothing(client, cast, amount):  # type: ignore[no-untyped-def]
+    # The consultations API is read-only: the secretariat records through the form.
+    client.force_login(cast.users["coordinator"])
+    data = {"date": "2012-05-10", "donor_name": "A foundation", "amount_sought": amount}
+    response = client.post(reverse("api_v1:consultation_list"), data, format="json")
+    assert response.status_code == 405
+    assert not Consultation.objects.exists()
+
+
+def test_biennium_workbook_lists_consultations_for_members_only(client, cast):  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    biennium = Biennium.objects.create(title="B", start_year=2012, end_year=2013)
+    activity = Activity.objects.create(biennium=biennium, code="6(a)", title="Fund-raising")
+    Consultation.objects.create(
+        date=dt.date(2012, 7, 14),
+        donor_name='=HYPERLINK("http://x.example")',
+        activity=activity,
+        amount_sought=Decimal("1000.50"),
+        currency="EUR",
+        status=Consultation.Status.HELD,
+    )
+    Consultation.objects.create(
+        date=dt.date(2013, 2, 1), donor_name="Bank", amount_sought=Decimal("200"), currency="EUR"
+    )
+    Consultation.objects.create(
+        date=dt.date(2013, 3, 1), donor_name="Fund", amount_sought=Decimal("5"), currency="USD"
+    )
+    Consultation.objects.create(date=dt.date(2013, 4, 1), donor_name="No amount")
+    Consultation.objects.create(date=dt.date(2015, 2, 1), donor_name="Another biennium")
+    url = reverse("meetings:biennium_xlsx", args=[biennium.pk])
+
+    anonymous = load_workbook(io.BytesIO(client.get(url).content))
+    assert len(anonymous.sheetnames) == 1
+
+    client.force_login(cast.users["observer"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    assert workbook.sheetnames[1] == "fund-raising consultations"
+    rows = list(workbook.worksheets[1].iter_rows(values_only=True))
+    assert rows[0][:2] == ("date", "donor or organisation consulted")
+    by_donor = {row[1]: row for row in rows[1:6]}
+    assert "Another biennium" not in by_donor
+    linked = next(row for row in rows[1:5] if str(row[1]).endswith('HYPERLINK("http://x.example")'))
+    assert not str(linked[1]).startswith("=")  # neutralised, not a formula
+    assert linked[2] == "6(a) Fund-raising"
+    assert linked[4] == 1000.5 and linked[5] == "EUR" and linked[6] == "held, awaiting an answer"
+    assert by_donor["No amount"][4] == "not named"
+    # The amounts sought per currency, never added across currencies: 1000.50 + 200 EUR; 5 USD.
+    totals = {row[5]: row[4] for row in rows if row[0] in ("", None) and row[5]}
+    assert totals == {"EUR": 1200.5, "USD": 5}

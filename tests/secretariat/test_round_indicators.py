@@ -106,3 +106,24 @@ def test_only_the_secretariat_changes_a_rounds_indicators(client, cast, asked): 
     assert client.post(url, {"indicators": _ids("3.2.1")}).status_code == 403
     assert _requested(asked) == {"3.2.1", "3.1.1"}
     assert issubclass(services_rounds.RemovalsNeedConfirmation, ValidationError)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("999999", "Select a valid choice. 999999 is not one of the available choices."),
+        ("-1", "Select a valid choice. -1 is not one of the available choices."),
+        ("not-a-number", "&quot;not-a-number&quot; is not a valid value."),
+    ],
+)
+def test_an_unknown_indicator_is_refused_naming_the_field(client, cast, asked, bad, message):  # type: ignore[no-untyped-def]
+    client.force_login(cast.users["coordinator"])
+    url = reverse("secretariat:round_indicators", args=[asked.pk])
+    response = client.post(url, {"indicators": [*_ids("3.2.2"), bad]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Indicators asked for" in page
+    assert message in page.replace("“", "&quot;").replace("”", "&quot;")
+    # Nothing stored: not even the valid indicator sent with it.
+    assert _requested(asked) == {"3.2.1", "3.1.1"}
+    assert not AuditEvent.objects.filter(action="round.indicators").exists()

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from portal.typing import AuthedRequest
@@ -45,3 +47,19 @@ def form_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
+
+
+def toggle_active(
+    request: AuthedRequest,
+    set_active: Callable[[bool], object],
+    *,
+    activated: str,
+    deactivated: str,
+    back: str,
+) -> HttpResponse:
+    """An activate/deactivate button: POST ``active=1`` activates, anything else deactivates;
+    ``set_active`` calls the service, the message says what happened, then back to the list."""
+    active = request.POST.get("active") == "1"
+    set_active(active)
+    messages.success(request, activated if active else deactivated)
+    return redirect(back)

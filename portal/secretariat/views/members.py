@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 from portal.models import User
 from portal.secretariat import forms, permissions, selectors, services
 from portal.secretariat.models import Invitation
-from portal.secretariat.views.common import form_errors, request_address, secretariat_only
+from portal.secretariat.views.common import (
+    form_errors,
+    request_address,
+    secretariat_only,
+    toggle_active,
+)
 from portal.typing import AuthedRequest
 from portal.views import set_language_cookie
 
@@ -103,15 +108,15 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @secretariat_only(permissions.can_manage_members)
 def member_active(request: AuthedRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
-    active = request.POST.get("active") == "1"
-    services.member_set_active(
-        actor=request.user, account=account, active=active, address=request_address(request)
+    return toggle_active(
+        request,
+        lambda active: services.member_set_active(
+            actor=request.user, account=account, active=active, address=request_address(request)
+        ),
+        activated=_("%(email)s can log in again.") % {"email": account.email},
+        deactivated=_("%(email)s was deactivated.") % {"email": account.email},
+        back="secretariat:members",
     )
-    if active:
-        messages.success(request, _("%(email)s can log in again.") % {"email": account.email})
-    else:
-        messages.success(request, _("%(email)s was deactivated.") % {"email": account.email})
-    return redirect("secretariat:members")
 
 
 @require_POST

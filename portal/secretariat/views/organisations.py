@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 from portal.models import Country, Organisation
 from portal.secretariat import forms, permissions
 from portal.secretariat.services import organisations as services_organisations
-from portal.secretariat.views.common import form_errors, request_address, secretariat_only
+from portal.secretariat.views.common import (
+    form_errors,
+    request_address,
+    secretariat_only,
+    toggle_active,
+)
 from portal.typing import AuthedRequest
 
 
@@ -85,22 +90,19 @@ def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @secretariat_only(permissions.can_manage_organisations)
 def organisation_active(request: AuthedRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    active = request.POST.get("active") == "1"
-    services_organisations.organisation_set_active(
-        actor=request.user,
-        organisation=organisation,
-        active=active,
-        address=request_address(request),
+    return toggle_active(
+        request,
+        lambda active: services_organisations.organisation_set_active(
+            actor=request.user,
+            organisation=organisation,
+            active=active,
+            address=request_address(request),
+        ),
+        activated=_("%(name)s is active again.") % {"name": organisation.name},
+        deactivated=_("%(name)s was deactivated; its accounts and records keep it.")
+        % {"name": organisation.name},
+        back="secretariat:organisations",
     )
-    if active:
-        messages.success(request, _("%(name)s is active again.") % {"name": organisation.name})
-    else:
-        messages.success(
-            request,
-            _("%(name)s was deactivated; its accounts and records keep it.")
-            % {"name": organisation.name},
-        )
-    return redirect("secretariat:organisations")
 
 
 @secretariat_only(permissions.can_manage_organisations)
