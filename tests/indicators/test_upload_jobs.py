@@ -13,18 +13,18 @@ from tests.indicators.conftest import PORTAL_CSV, db_snapshot
 
 
 @pytest.fixture
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
-def sheet(sheet_world, round_2026, settings, _media):  # type: ignore[no-untyped-def]
+def sheet(sheet_world, round_2026, settings, _media):
     settings.PORTAL_ASYNC_UPLOAD_BYTES = 100  # PORTAL_CSV is above it
     fp = sheet_world.users["focal_point"]
     return services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
 
 
-def _upload(client, sheet, text, capture):  # type: ignore[no-untyped-def]
+def _upload(client, sheet, text, capture):
     """Post the file; the task runs in-process (embedded default) or, with a broker and no
     worker in this test, is run here as the worker would."""
     upload = SimpleUploadedFile("kaz.csv", text.encode(), content_type="text/csv")

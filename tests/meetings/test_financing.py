@@ -19,7 +19,7 @@ ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordi
 
 
 @pytest.fixture
-def consultation(db):  # type: ignore[no-untyped-def]
+def consultation(db):
     return Consultation.objects.create(
         date=dt.date(2012, 3, 1),
         donor_name="Regional development bank",
@@ -31,13 +31,13 @@ def consultation(db):  # type: ignore[no-untyped-def]
     )
 
 
-def _login(client, cast, role):  # type: ignore[no-untyped-def]
+def _login(client, cast, role):
     if role != "anonymous":
         client.force_login(cast.users[role])
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-def test_pages_and_api_for_members(client, cast, consultation, role):  # type: ignore[no-untyped-def]
+def test_pages_and_api_for_members(client, cast, consultation, role):
     _login(client, cast, role)
     pages = [
         reverse("meetings:consultations"),
@@ -61,7 +61,7 @@ def test_pages_and_api_for_members(client, cast, consultation, role):  # type: i
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-def test_only_the_secretariat_records(client, cast, consultation, role):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_records(client, cast, consultation, role):
     _login(client, cast, role)
     expected = {"anonymous": 302, "coordinator": 200}.get(role, 403)
     assert client.get(reverse("meetings:consultation_new")).status_code == expected
@@ -75,7 +75,7 @@ def test_only_the_secretariat_records(client, cast, consultation, role):  # type
         assert consultation.donor_name == "Regional development bank"
 
 
-def test_coordinator_records_and_edits(client, cast):  # type: ignore[no-untyped-def]
+def test_coordinator_records_and_edits(client, cast):
     client.force_login(cast.users["coordinator"])
     data = {
         "date": "2012-05-10",
@@ -109,7 +109,7 @@ def test_coordinator_records_and_edits(client, cast):  # type: ignore[no-untyped
         ("status", "won", "Select a valid choice"),
     ],
 )
-def test_bad_consultation_is_refused_whole(client, cast, field, value, message):  # type: ignore[no-untyped-def]
+def test_bad_consultation_is_refused_whole(client, cast, field, value, message):
     client.force_login(cast.users["coordinator"])
     data = {
         "date": "2012-05-10",
@@ -126,13 +126,13 @@ def test_bad_consultation_is_refused_whole(client, cast, field, value, message):
     assert not Consultation.objects.exists()
 
 
-def test_unknown_consultation_is_404(client, cast):  # type: ignore[no-untyped-def]
+def test_unknown_consultation_is_404(client, cast):
     client.force_login(cast.users["coordinator"])
     assert client.get(reverse("meetings:consultation", args=[999999])).status_code == 404
     assert client.get(reverse("meetings:consultation_edit", args=[999999])).status_code == 404
 
 
-def test_amounts_sought_by_currency_never_summed(db):  # type: ignore[no-untyped-def]
+def test_amounts_sought_by_currency_never_summed(db):
     rows = [
         Consultation(date=dt.date(2012, 1, 1), donor_name="A", amount_sought=Decimal("10")),
         Consultation(date=dt.date(2012, 1, 1), donor_name="B", amount_sought=Decimal("5.5")),
@@ -146,7 +146,7 @@ def test_amounts_sought_by_currency_never_summed(db):  # type: ignore[no-untyped
     assert unstated == 1
 
 
-def test_biennium_report_lists_consultations_for_members_only(client, cast):  # type: ignore[no-untyped-def]
+def test_biennium_report_lists_consultations_for_members_only(client, cast):
     biennium = Biennium.objects.create(title="B", start_year=2012, end_year=2013)
     activity = Activity.objects.create(biennium=biennium, code="6(a)", title="Fund-raising")
     Consultation.objects.create(
@@ -163,7 +163,7 @@ def test_biennium_report_lists_consultations_for_members_only(client, cast):  # 
     assert "Fund-raising consultations" in text
 
 
-def test_spanish_consultation_pages(client, cast, consultation):  # type: ignore[no-untyped-def]
+def test_spanish_consultation_pages(client, cast, consultation):
     consultation.amount_sought = Decimal("1234567.5")
     consultation.save()
     member = cast.users["member"]
@@ -177,7 +177,7 @@ def test_spanish_consultation_pages(client, cast, consultation):  # type: ignore
     assert "celebrada, en espera de respuesta" in detail
 
 
-def test_demo_consultations_from_the_report(db):  # type: ignore[no-untyped-def]
+def test_demo_consultations_from_the_report(db):
     from django.core.management import call_command
 
     from meetings.demo import demo_load

@@ -34,7 +34,7 @@ FIELDS = [
 ]
 
 
-def stored(model=SeriesResult, fields=FIELDS):  # type: ignore[no-untyped-def]
+def stored(model=SeriesResult, fields=FIELDS):
     return sorted(model.objects.filter(is_current=True).values_list(*fields), key=repr)
 
 
@@ -160,7 +160,7 @@ EXPECTED_STATUSES = {
 }
 
 
-def test_run_stores_what_the_rules_give(computed):  # type: ignore[no-untyped-def]
+def test_run_stores_what_the_rules_give(computed):
     rows = {(r[0], r[1], r[2], r[3]): r for r in stored()}
     assert rows.keys() == EXPECTED_SERIES.keys()
     for key, want in EXPECTED_SERIES.items():
@@ -217,7 +217,7 @@ def test_run_stores_what_the_rules_give(computed):  # type: ignore[no-untyped-de
     assert region.category == "early_achiever"
 
 
-def test_rerun_is_idempotent(computed):  # type: ignore[no-untyped-def]
+def test_rerun_is_idempotent(computed):
     before = (
         stored(),
         stored(
@@ -242,7 +242,7 @@ def test_rerun_is_idempotent(computed):  # type: ignore[no-untyped-def]
 
 def test_accepting_a_sheet_recomputes_only_what_changed(
     computed, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+):
     from indicators.services.sheets import datasheet_accept
 
     changed = {**NATIONAL, ("KAZ", "3.2.1", ""): {2015: 12.0, 2019: 11.9}}
@@ -277,7 +277,7 @@ def test_accepting_a_sheet_recomputes_only_what_changed(
     assert kaz.sheet_id == correction.pk and kaz.latest_value == 11.9
 
 
-def test_loading_a_release_queues_its_pairs(computed, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_loading_a_release_queues_its_pairs(computed, django_capture_on_commit_callbacks):
     from indicators.services.international import international_import
 
     csv = (
@@ -296,11 +296,11 @@ def test_loading_a_release_queues_its_pairs(computed, django_capture_on_commit_c
     assert run.indicator_codes == ["3.2.2"] and run.country_codes == ["KAZ"]
 
 
-def test_failing_run_keeps_previous_results_and_names_the_problem(computed, monkeypatch):  # type: ignore[no-untyped-def]
+def test_failing_run_keeps_previous_results_and_names_the_problem(computed, monkeypatch):
     before = stored()
     real = selectors.observations_frame
 
-    def broken(**kwargs):  # type: ignore[no-untyped-def]
+    def broken(**kwargs):
         frame = real(**kwargs)
         return pd.concat([frame, frame.iloc[:1]], ignore_index=True)  # a duplicate year
 
@@ -313,12 +313,12 @@ def test_failing_run_keeps_previous_results_and_names_the_problem(computed, monk
     assert not SeriesResult.objects.filter(run=run).exists()
 
 
-def test_run_that_crashes_is_failed_and_leaves_nothing_staged(computed, monkeypatch):  # type: ignore[no-untyped-def]
+def test_run_that_crashes_is_failed_and_leaves_nothing_staged(computed, monkeypatch):
     before = stored()
     calls = {"n": 0}
     real = services.engine_run_indicators
 
-    def crash(**kwargs):  # type: ignore[no-untyped-def]
+    def crash(**kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker died")
@@ -333,7 +333,7 @@ def test_run_that_crashes_is_failed_and_leaves_nothing_staged(computed, monkeypa
     assert stored() == before and not SeriesResult.objects.filter(run=run).exists()
 
 
-def test_staging_an_indicator_twice_replaces_its_rows(world):  # type: ignore[no-untyped-def]
+def test_staging_an_indicator_twice_replaces_its_rows(world):
     run = services.engine_run_create(trigger="command")
     services.engine_run_dispatch(run_id=run.pk)
     services.engine_run_indicator(run_id=run.pk, indicator_code="3.2.1")
@@ -343,7 +343,7 @@ def test_staging_an_indicator_twice_replaces_its_rows(world):  # type: ignore[no
     assert not SeriesResult.objects.filter(is_current=True).exists()
 
 
-def test_cases_open_close_and_reopen_when_figures_change(computed):  # type: ignore[no-untyped-def]
+def test_cases_open_close_and_reopen_when_figures_change(computed):
     case = DiscrepancyCase.objects.get(country__iso3="KAZ", indicator__code="3.2.2", series="")
     assert case.status == "open" and case.kind.startswith("discrepant")
     kgz = DiscrepancyCase.objects.get(country__iso3="KGZ", indicator__code="3.2.1", series="")
@@ -371,7 +371,7 @@ def test_cases_open_close_and_reopen_when_figures_change(computed):  # type: ign
     assert case.comments.filter(side="engine").exists()
 
 
-def test_case_permissions(computed):  # type: ignore[no-untyped-def]
+def test_case_permissions(computed):
     case = DiscrepancyCase.objects.get(country__iso3="KAZ", indicator__code="3.2.2")
     for role in ("member", "focal_point_b", "observer"):
         with pytest.raises(PermissionDenied):
@@ -380,7 +380,7 @@ def test_case_permissions(computed):  # type: ignore[no-untyped-def]
     assert case.comments.get().side == "agency"
 
 
-def test_only_the_coordinator_requests_a_run(world, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_only_the_coordinator_requests_a_run(world, django_capture_on_commit_callbacks):
     with pytest.raises(PermissionDenied):
         services.engine_run_request(user=world.users["focal_point"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -389,7 +389,7 @@ def test_only_the_coordinator_requests_a_run(world, django_capture_on_commit_cal
     assert run.status == "succeeded" and run.trigger == "manual"
 
 
-def test_population_load(world):  # type: ignore[no-untyped-def]
+def test_population_load(world):
     from django.core.exceptions import ValidationError
 
     from indicators.models import Population
@@ -402,7 +402,7 @@ def test_population_load(world):  # type: ignore[no-untyped-def]
         services.population_load(text="country,year,population\nXXX,2030,1\nKAZ,x,1\n")
 
 
-def test_run_engine_command(world):  # type: ignore[no-untyped-def]
+def test_run_engine_command(world):
     from django.core.management import call_command
 
     call_command("run_engine")
