@@ -4,6 +4,7 @@ the contract docs/engine.md (sections 3 and 4, decisions D7, D13-D18, D8-D12).""
 from __future__ import annotations
 
 import math
+from random import Random
 from typing import Any
 
 import numpy as np
@@ -28,9 +29,9 @@ values = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinit
 weights = st.floats(min_value=1.0, max_value=1e8, allow_nan=False, allow_infinity=False)
 
 
-def _shuffled(frame: pd.DataFrame, random: st.SearchStrategy) -> pd.DataFrame:
+def _shuffled(frame: pd.DataFrame, random: Random) -> pd.DataFrame:
     order = list(range(len(frame)))
-    random.shuffle(order)  # type: ignore[attr-defined]
+    random.shuffle(order)
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -72,7 +73,7 @@ def region_inputs(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
 @settings(max_examples=25, deadline=None)
 @given(region_inputs(), st.randoms(use_true_random=False))
 def test_aggregate_never_depends_on_the_order_of_rows(
-    inputs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], random: st.SearchStrategy
+    inputs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], random: Random
 ) -> None:
     obs, countries, population = inputs
     pd.testing.assert_frame_equal(
@@ -208,9 +209,7 @@ def compared_rows(draw: st.DrawFn, natures: tuple[str, ...] = ("", "C", "E")) ->
 
 @settings(max_examples=30, deadline=None)
 @given(compared_rows(), st.randoms(use_true_random=False))
-def test_discrepancies_never_depend_on_the_order_of_rows(
-    obs: pd.DataFrame, random: st.SearchStrategy
-) -> None:
+def test_discrepancies_never_depend_on_the_order_of_rows(obs: pd.DataFrame, random: Random) -> None:
     pd.testing.assert_frame_equal(
         discrepancies(obs, INDICATORS), discrepancies(_shuffled(obs, random), INDICATORS)
     )

@@ -13,7 +13,7 @@ import functools
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +90,7 @@ HUGE = [b"1e309", b"-1e400", b"9" * 400, b"NaN", b"inf", b"-0", b"1,5", b"0x10",
 ENCODINGS = ["utf-16", "cp1251", "latin-1", "utf-8-sig", "utf-32", "koi8-r"]
 
 
-def _at(data: bytes, where: float) -> int:
+def _at(data: Sized, where: float) -> int:
     return min(len(data), max(0, int(len(data) * where)))
 
 
@@ -151,7 +151,7 @@ def huge_number(data: bytes, p: dict) -> bytes:
     found = _numbers(data)
     if not found:
         return data + HUGE[p["i"] % len(HUGE)]
-    m = found[_at(found, p["where"]) % len(found)]  # type: ignore[arg-type]
+    m = found[_at(found, p["where"]) % len(found)]
     return data[: m.start()] + HUGE[p["i"] % len(HUGE)] + data[m.end() :]
 
 
