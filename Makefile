@@ -39,7 +39,7 @@ test: $(STAMP) browser-deps
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy portal indicators forum meetings
+	$(BIN)/mypy portal indicators forum meetings tests
 	$(BIN)/bandit -q -r portal indicators forum meetings -x '*/migrations/*' --severity-level medium
 
 format: $(STAMP)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from portal.models import Agency, Country, User
 
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
@@ -14,55 +18,57 @@ REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 class Cast:
     """Two member countries (A = own, B = other), an agency, and a user of every role."""
 
-    country_a: object
-    country_b: object
-    agency: object
-    other_agency: object
-    users: dict[str, object]
+    country_a: Country
+    country_b: Country
+    agency: Agency
+    other_agency: Agency
+    # by role: focal_point, member, focal_point_b, agency_focal_point, coordinator, observer,
+    # disabled_focal_point
+    users: dict[str, User]
 
 
 @pytest.fixture
-def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+def cast(db: None) -> Cast:
     # Imported here so that the Django-free suites (engine, imports) run without Django too.
     from portal.models import Organisation, User
     from tests.factories import AgencyFactory, CountryFactory, OrganisationFactory, UserFactory
 
-    country_a = CountryFactory(
+    country_a = CountryFactory.create(
         iso3="KAZ", iso2="KZ", m49="398", name_en="Kazakhstan", name_es="Kazajstán", cis=True
     )
-    country_b = CountryFactory(
+    country_b = CountryFactory.create(
         iso3="KGZ", iso2="KG", m49="417", name_en="Kyrgyzstan", name_es="Kirguistán", cis=True
     )
-    agency = AgencyFactory(code="UNICEF")
-    other_agency = AgencyFactory(code="WHO")
-    nso_a = OrganisationFactory(name="NSO A", country=country_a)
-    nso_b = OrganisationFactory(name="NSO B", country=country_b)
-    agency_org = OrganisationFactory(
+    agency = AgencyFactory.create(code="UNICEF")
+    other_agency = AgencyFactory.create(code="WHO")
+    nso_a = OrganisationFactory.create(name="NSO A", country=country_a)
+    nso_b = OrganisationFactory.create(name="NSO B", country=country_b)
+    agency_org = OrganisationFactory.create(
         name="UNICEF data", kind=Organisation.Kind.AGENCY, country=None, agency=agency
     )
-    secretariat = OrganisationFactory(
+    secretariat = OrganisationFactory.create(
         name="Secretariat", kind=Organisation.Kind.SECRETARIAT, country=None
     )
     users = {
-        "focal_point": UserFactory(
+        "focal_point": UserFactory.create(
             email="fp.a@example.org", role=User.Role.COUNTRY_FOCAL_POINT, organisation=nso_a
         ),
-        "member": UserFactory(
+        "member": UserFactory.create(
             email="member.a@example.org", role=User.Role.COUNTRY_MEMBER, organisation=nso_a
         ),
-        "focal_point_b": UserFactory(
+        "focal_point_b": UserFactory.create(
             email="fp.b@example.org", role=User.Role.COUNTRY_FOCAL_POINT, organisation=nso_b
         ),
-        "agency_focal_point": UserFactory(
+        "agency_focal_point": UserFactory.create(
             email="agency@example.org", role=User.Role.AGENCY_FOCAL_POINT, organisation=agency_org
         ),
-        "coordinator": UserFactory(
+        "coordinator": UserFactory.create(
             email="coord@example.org", role=User.Role.COORDINATOR, organisation=secretariat
         ),
-        "observer": UserFactory(
+        "observer": UserFactory.create(
             email="observer@example.org", role=User.Role.OBSERVER, organisation=secretariat
         ),
-        "disabled_focal_point": UserFactory(
+        "disabled_focal_point": UserFactory.create(
             email="disabled@example.org",
             role=User.Role.COUNTRY_FOCAL_POINT,
             organisation=nso_a,
@@ -73,7 +79,7 @@ def cast(db) -> Cast:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():  # type: ignore[no-untyped-def]
+def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
@@ -121,7 +127,7 @@ def wait_until_workers_idle(timeout: float = 60) -> None:
 
 
 @pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def celery_worker_process(django_db_setup, django_db_blocker):
     """A real Celery worker process over Redis, on the test database.
 
     Skipped only on the embedded default (no broker configured: tasks run in-process);
@@ -197,7 +203,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     from pathlib import Path
 
     if not Path(CHROMIUM).exists():
@@ -228,7 +234,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)

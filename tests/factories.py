@@ -1,11 +1,16 @@
-"""factory_boy factories shared by every app's tests."""
+"""factory_boy factories shared by every app's tests.
+
+Each is generic in its model, so `CountryFactory.create(...)` is a `Country` to mypy; calling the
+factory class itself (`CountryFactory(...)`, the same object at run time) is typed as the
+factory by factory_boy's untyped metaclass, so typed code calls `.create()`.
+"""
 
 import factory
 
 from portal.models import Agency, Country, Organisation, User
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(factory.django.DjangoModelFactory[Country]):
     class Meta:
         model = Country
         django_get_or_create = ("iso3",)
@@ -18,7 +23,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
     is_member = True
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("code",)
@@ -30,7 +35,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     name_es = factory.LazyAttribute(lambda o: f"Organismo {o.code}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -39,7 +44,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -51,7 +56,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def persist(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def persist(self, create, extracted, **kwargs):
         if create:
             self.save()
 

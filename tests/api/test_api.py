@@ -14,7 +14,7 @@ from tests.indicators.conftest import PORTAL_CSV
 
 
 @pytest.fixture
-def draft_a(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def draft_a(sheet_world, round_2026):
     fp = sheet_world.users["focal_point"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
     token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
@@ -24,7 +24,7 @@ def draft_a(sheet_world, round_2026):  # type: ignore[no-untyped-def]
     return sheet
 
 
-def _client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
+def _client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
         _token, key = token_create(user=user, name="test")
@@ -32,7 +32,7 @@ def _client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
     return client
 
 
-def _errors(response):  # type: ignore[no-untyped-def]
+def _errors(response):
     body = response.json()
     assert set(body) == {"errors"}, body
     for error in body["errors"]:
@@ -191,7 +191,7 @@ def test_upload_merges_by_default_and_replace_needs_confirmed_removals(sheet_wor
     client = _client(sheet_world.users["focal_point"])
     url = f"/api/v1/sheets/{draft_a.pk}/upload/"
 
-    def send(**fields):  # type: ignore[no-untyped-def]
+    def send(**fields):
         files = [SimpleUploadedFile("one.csv", ONE_ROW.encode())]
         return client.post(url, {"files": files, **fields}, format="multipart")
 

@@ -23,14 +23,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def world(sheet_world, settings, tmp_path):  # type: ignore[no-untyped-def]
+def world(sheet_world, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")  # the live server's uploads stay in tmp_path
     reference_data_load()  # the real file's subnational areas (KZAKM, KZAKT, ...)
     return sheet_world
 
 
 @pytest.fixture
-def run(world, live_server, tmp_path):  # type: ignore[no-untyped-def]
+def run(world, live_server, tmp_path):
     _token, key = token_create(user=world.users["focal_point"], name="example script")
 
     def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -22,12 +22,12 @@ KAZ_FILES = [
 
 
 @pytest.fixture(scope="module")
-def dsd():  # type: ignore[no-untyped-def]
+def dsd():
     return next(iter(sdmx.read_sdmx(DSD).structure.values()))
 
 
 @pytest.fixture
-def published(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def published(sheet_world, round_2026):
     reference_data_load()
     fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
@@ -44,12 +44,12 @@ def published(sheet_world, round_2026):  # type: ignore[no-untyped-def]
     return sheet, client
 
 
-def _body(response) -> bytes:  # type: ignore[no-untyped-def]
+def _body(response) -> bytes:
     assert response.status_code == 200, response
     return b"".join(response.streaming_content)
 
 
-def _expected(sheet) -> dict:  # type: ignore[no-untyped-def]
+def _expected(sheet) -> dict:
     rows = Observation.objects.filter(sheet=sheet).select_related("indicator", "area")
     return {
         (o.indicator.code, o.area.code if o.area else "398", o.disaggregation, o.year): o.value

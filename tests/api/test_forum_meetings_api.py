@@ -32,7 +32,7 @@ ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordi
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
+def _client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
         _token, key = token_create(user=user, name="test")
@@ -40,7 +40,7 @@ def _client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
     return client
 
 
-def _errors(response):  # type: ignore[no-untyped-def]
+def _errors(response):
     body = response.json()
     assert set(body) == {"errors"}, body
     for error in body["errors"]:
@@ -52,7 +52,7 @@ def _errors(response):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def forum(cast, board, settings, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
+def forum(cast, board, settings, tmp_path):  # noqa: F811
     """A topic in each category kind; in the open one, a hidden post and a pending one."""
     settings.MEDIA_ROOT = str(tmp_path)
     fp, fp_b, coord = (cast.users[r] for r in ("focal_point", "focal_point_b", "coordinator"))
@@ -200,7 +200,7 @@ def test_topic_list_costs_the_same_queries_for_any_length(
 
 
 @pytest.fixture
-def meetings(cast, settings, tmp_path):  # type: ignore[no-untyped-def]
+def meetings(cast, settings, tmp_path):
     """Held and upcoming meetings of every visibility; KAZ's and KGZ's restricted ones."""
     settings.MEDIA_ROOT = str(tmp_path)
     coord = cast.users["coordinator"]

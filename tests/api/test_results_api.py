@@ -28,7 +28,7 @@ ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordi
 
 
 @pytest.fixture
-def computed(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def computed(sheet_world, round_2026):
     """KAZ and KGZ published, a UNICEF release, population, and one successful engine run."""
     world = sheet_world
     region = Region.objects.create(code="CIS", name_en="CIS", name_es="CEI", kind="group")
@@ -48,7 +48,7 @@ def computed(sheet_world, round_2026):  # type: ignore[no-untyped-def]
     return world
 
 
-def _client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
+def _client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
         _token, key = token_create(user=user, name="test")
@@ -56,7 +56,7 @@ def _client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
     return client
 
 
-def _errors(response):  # type: ignore[no-untyped-def]
+def _errors(response):
     body = response.json()
     assert set(body) == {"errors"}, body
     for error in body["errors"]:
@@ -64,7 +64,7 @@ def _errors(response):  # type: ignore[no-untyped-def]
     return body["errors"]
 
 
-def _all(client, url):  # type: ignore[no-untyped-def]
+def _all(client, url):
     """Every row of a list, following `next` (cursor or numbered pages)."""
     rows = []
     while url:
@@ -76,7 +76,7 @@ def _all(client, url):  # type: ignore[no-untyped-def]
     return rows
 
 
-def _csv(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _csv(response) -> list[dict[str, str]]:
     assert response.status_code == 200, response
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))

@@ -13,14 +13,14 @@ from tests.api import test_results_api as results_api
 computed = results_api.computed
 
 
-def _rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("application/vnd.sdmx.data+csv")
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_every_series_value_for_value(computed):  # type: ignore[no-untyped-def]
+def test_every_series_value_for_value(computed):
     client = results_api._client(computed.users["observer"])
     rows = _rows(client.get("/api/v1/exports/results.sdmx-csv"))
     assert list(rows[0]) == [
@@ -59,7 +59,7 @@ def test_every_series_value_for_value(computed):  # type: ignore[no-untyped-def]
         assert got_t == (expected_t if expected_t is not None else "")
 
 
-def test_filters_and_unknown_format(computed):  # type: ignore[no-untyped-def]
+def test_filters_and_unknown_format(computed):
     client = results_api._client(computed.users["observer"])
     kgz = _rows(client.get("/api/v1/exports/results.sdmx-csv?country=KGZ&source=national"))
     assert kgz and {(r["REF_AREA"], r["REPORTING_TYPE"]) for r in kgz} == {("417", "N")}
@@ -69,5 +69,5 @@ def test_filters_and_unknown_format(computed):  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/exports/results.sdmx-ml").status_code == 404
 
 
-def test_anonymous_gets_no_results(computed):  # type: ignore[no-untyped-def]
+def test_anonymous_gets_no_results(computed):
     assert results_api._client().get("/api/v1/exports/results.sdmx-csv").status_code in (401, 403)

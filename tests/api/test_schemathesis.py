@@ -145,7 +145,7 @@ def _import(sheet: DataSheet, user: Any, text: str) -> None:
 
 
 @pytest.fixture
-def seeded(sheet_world, round_2026, board, settings, tmp_path, in_process_requests) -> Seeded:  # type: ignore[no-untyped-def]  # noqa: F811
+def seeded(sheet_world, round_2026, board, settings, tmp_path, in_process_requests) -> Seeded:  # noqa: F811
     settings.MEDIA_ROOT = str(tmp_path)
     reference_data_load()
     fp, coordinator = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
@@ -239,12 +239,12 @@ def _seed_cases(world: Any) -> list[int]:
 
 def _seed_meetings(world: Any) -> list[int]:
     coordinator = world.users["coordinator"]
-    held = MeetingFactory(title="Held seminar", visibility="public", reported_total=47)
+    held = MeetingFactory.create(title="Held seminar", visibility="public", reported_total=47)
     ParticipantFactory(meeting=held, user=None, full_name="Ana", consent_to_publish=True)
     meeting_services.conclusion_add(meeting=held, by=coordinator, text="Harmonise")
     ActionFactory(meeting=held, owner=world.users["focal_point"].organisation)
     start = timezone.localdate() + datetime.timedelta(days=20)
-    upcoming = MeetingFactory(
+    upcoming = MeetingFactory.create(
         title="Upcoming workshop",
         visibility="members",
         status="planned",
@@ -272,9 +272,9 @@ def _seed_meetings(world: Any) -> list[int]:
         visibility="members",
         agenda_item=item,
     )
-    own = MeetingFactory(title="KAZ only", visibility="restricted")
+    own = MeetingFactory.create(title="KAZ only", visibility="restricted")
     own.allowed_organisations.add(world.users["focal_point"].organisation)
-    other = MeetingFactory(title="KGZ only", visibility="restricted")
+    other = MeetingFactory.create(title="KGZ only", visibility="restricted")
     other.allowed_organisations.add(world.users["focal_point_b"].organisation)
     return [held.pk, upcoming.pk, own.pk, other.pk]
 
@@ -308,14 +308,12 @@ def _strategy(method: str, path: str, mode: GenerationMode, seeded: Seeded) -> s
     strategies = [operation.as_strategy(generation_mode=mode)]
     path_values = {**seeded.path_values, **seeded.by_path.get(path, {})}
     for name in (name for name in path_values if "{" + name + "}" in path):
+
+        def with_value(value: Any, name: str = name) -> st.SearchStrategy:
+            return operation.as_strategy(generation_mode=mode, path_parameters={name: value})
+
         # as often, an object that exists: a random id or code is almost always a 404
-        strategies.append(
-            st.sampled_from(path_values[name]).flatmap(
-                lambda value, name=name: operation.as_strategy(
-                    generation_mode=mode, path_parameters={name: value}
-                )
-            )
-        )
+        strategies.append(st.sampled_from(path_values[name]).flatmap(with_value))
     return st.one_of(*strategies)
 
 

@@ -16,14 +16,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def login(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def login(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)

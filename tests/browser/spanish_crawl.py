@@ -245,7 +245,7 @@ class Crawl:
     shapes: dict[str, int] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=dict)
 
-    def run(self, page, start: list[str]) -> None:  # type: ignore[no-untyped-def]
+    def run(self, page, start: list[str]) -> None:
         queue = list(start)
         forced = set(start)
         while queue and len(self.seen) < self.limit:

@@ -10,7 +10,7 @@ from tests.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_training_and_grant_recorded_and_read(page, cast):  # type: ignore[no-untyped-def]
+def test_training_and_grant_recorded_and_read(page, cast):
     biennium = Biennium.objects.create(title="Programme 2026-2027", start_year=2026, end_year=2027)
     Activity.objects.create(
         biennium=biennium, code="4(a)", title="Training with the Knowledge Transfer Network"

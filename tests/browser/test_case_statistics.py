@@ -19,14 +19,14 @@ from tests.secretariat.conftest import make_sheet
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _spanish(page) -> None:  # type: ignore[no-untyped-def]
+def _spanish(page) -> None:
     page.select_option("#lang-select", "es")
     page.locator(".lang-form button").click()
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.lang") == "es"
 
 
-def test_case_statistics_in_both_languages(page, cast, indicators):  # type: ignore[no-untyped-def]
+def test_case_statistics_in_both_languages(page, cast, indicators):
     make_cases(cast, CASES, now=timezone.now())
     login(page, "coord@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")
@@ -53,7 +53,7 @@ def test_case_statistics_in_both_languages(page, cast, indicators):  # type: ign
     page.screenshot(path="/tmp/cases-statistics-es.png", full_page=True)
 
 
-def test_completeness_over_rounds_in_both_languages(page, cast, indicators):  # type: ignore[no-untyped-def]
+def test_completeness_over_rounds_in_both_languages(page, cast, indicators):
     for country in (cast.country_a, cast.country_b):
         country.is_member = True
         country.save(update_fields=["is_member"])

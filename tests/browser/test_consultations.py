@@ -21,17 +21,17 @@ from tests.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     page.screenshot(path=f"/tmp/mandate-{name}.png", full_page=True)
 
 
-def _spanish(page) -> None:  # type: ignore[no-untyped-def]
+def _spanish(page) -> None:
     page.select_option("#lang-select", "es")
     page.locator(".lang-form button").click()
     page.wait_for_load_state()
 
 
-def test_consultation_recorded_and_read(page, cast):  # type: ignore[no-untyped-def]
+def test_consultation_recorded_and_read(page, cast):
     biennium = Biennium.objects.create(title="Programme 2026-2027", start_year=2026, end_year=2027)
     Activity.objects.create(biennium=biennium, code="6(b)", title="Identify donors")
     login(page, "coord@example.org", TEST_PASSWORD)
@@ -73,7 +73,7 @@ def test_consultation_recorded_and_read(page, cast):  # type: ignore[no-untyped-
     _shot(page, "consultation-list-es")
 
 
-def test_meeting_page_shows_participant_mix(page, cast):  # type: ignore[no-untyped-def]
+def test_meeting_page_shows_participant_mix(page, cast):
     meeting = Meeting.objects.create(
         title="Workshop on migration data",
         kind=Meeting.Kind.WORKSHOP,

@@ -15,7 +15,7 @@ from tests.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _fill(path, rows):  # type: ignore[no-untyped-def]
+def _fill(path, rows):
     book = load_workbook(path)
     sheet = book["Data"]
     header = [cell.value for cell in sheet[1]]
@@ -24,7 +24,7 @@ def _fill(path, rows):  # type: ignore[no-untyped-def]
     book.save(path)
 
 
-def _logout(page):  # type: ignore[no-untyped-def]
+def _logout(page):
     page.get_by_role("button", name="Log out").click()
 
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Under-five mortality: national vs inter-agency estimates"
 
 
-def as_user(browser, live_server, email):  # type: ignore[no-untyped-def]
+def as_user(browser, live_server, email):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -23,7 +23,7 @@ def as_user(browser, live_server, email):  # type: ignore[no-untyped-def]
     return page
 
 
-def test_topic_reply_unread_lock_and_search(page, browser, live_server, cast, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_topic_reply_unread_lock_and_search(page, browser, live_server, cast, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     Category.objects.create(
         slug="health", name_en="Health and mortality", name_es="Salud y mortalidad"

@@ -25,12 +25,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _logout(page):  # type: ignore[no-untyped-def]
+def _logout(page):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
 
 
-def _as(page, email):  # type: ignore[no-untyped-def]
+def _as(page, email):
     login(page, email, TEST_PASSWORD)
     page.wait_for_url("**/")
 

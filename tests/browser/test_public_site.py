@@ -49,7 +49,7 @@ def _unpublished_texts() -> set[str]:
     return texts
 
 
-def _unpublished_world(cast) -> None:  # type: ignore[no-untyped-def]
+def _unpublished_world(cast) -> None:
     """What the portal holds but must not publish, with values found nowhere published."""
     make_release(cast.agency, {("KAZ", "3.2.1", ""): {2015: 44.4401, 2016: 43.2202}})
     round_2027 = ReportingRound.objects.create(
@@ -78,7 +78,7 @@ def _unpublished_world(cast) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_anonymous_crawl_shows_no_draft(page, cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def test_anonymous_crawl_shows_no_draft(page, cast, indicators, round_2026):
     _unpublished_world(cast)  # the old release first: the next one supersedes it
     make_sheet(cast.country_a, round_2026, NATIONAL)
     make_sheet(cast.country_b, round_2026, NATIONAL)

@@ -20,18 +20,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SERIES = {("KAZ", "3.2.2", ""): {2015: 20.0, 2017: 18.7, 2019: 17.5}}
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     page.screenshot(path=f"/tmp/mandate-{name}.png", full_page=True)
     screenshot(page, name)
 
 
-def _spanish(page) -> None:  # type: ignore[no-untyped-def]
+def _spanish(page) -> None:
     page.select_option("#lang-select", "es")
     page.locator(".lang-form button").click()
     page.wait_for_load_state()
 
 
-def test_ratio_category_and_reason_beside_the_engine(page, cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def test_ratio_category_and_reason_beside_the_engine(page, cast, indicators, round_2026):
     make_sheet(cast.country_a, round_2026, SERIES)
     assert run_inline().status == "succeeded"
     row = SeriesResult.objects.get(

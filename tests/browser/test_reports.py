@@ -14,7 +14,7 @@ from tests.browser.conftest import login, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_accept_recompute_and_read_the_reports(page):  # type: ignore[no-untyped-def]
+def test_accept_recompute_and_read_the_reports(page):
     reference_data_load()
     portal_demo()
     indicators_demo()

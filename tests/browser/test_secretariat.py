@@ -18,12 +18,12 @@ from tests.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _logout(page):  # type: ignore[no-untyped-def]
+def _logout(page):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
 
 
-def test_coordinator_invites_opens_a_round_and_edits_a_target(page, cast, indicators):  # type: ignore[no-untyped-def]
+def test_coordinator_invites_opens_a_round_and_edits_a_target(page, cast, indicators):
     login(page, "coord@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")
     assert page.get_by_role("link", name="Administration").count() == 0
@@ -92,7 +92,7 @@ def test_coordinator_invites_opens_a_round_and_edits_a_target(page, cast, indica
     assert IndicatorChange.objects.get().engine_run == EngineRun.objects.get()
 
 
-def test_secretariat_pages_in_spanish(page, cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def test_secretariat_pages_in_spanish(page, cast, indicators, round_2026):
     User.objects.filter(email="coord@example.org").update(language="es")
     login(page, "coord@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")
@@ -106,7 +106,7 @@ def test_secretariat_pages_in_spanish(page, cast, indicators, round_2026):  # ty
     screenshot(page, "secretariat-completeness-es")
 
 
-def test_edit_activities_from_the_programme_page(page, cast):  # type: ignore[no-untyped-def]
+def test_edit_activities_from_the_programme_page(page, cast):
     from meetings.models import Activity
     from tests.meetings.factories import ActivityFactory
 
@@ -126,7 +126,7 @@ def test_edit_activities_from_the_programme_page(page, cast):  # type: ignore[no
     assert "Bishkek" in page.locator("#activities").inner_text()
 
 
-def test_coordinator_maps_a_countrys_area_codes(page, sheet_world):  # type: ignore[no-untyped-def]
+def test_coordinator_maps_a_countrys_area_codes(page, sheet_world):
     from indicators.models import AreaCodeMapping
     from portal.models import AuditEvent
 

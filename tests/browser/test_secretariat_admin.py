@@ -15,12 +15,12 @@ from tests.secretariat.conftest import make_sheet
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     path = screenshot(page, f"secretariat-{name}")
     shutil.copy(path, f"/tmp/secadmin-{name}.png")
 
 
-def test_organisations_and_membership(page, cast):  # type: ignore[no-untyped-def]
+def test_organisations_and_membership(page, cast):
     login(page, "coord@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")
     page.goto("/secretariat/")
@@ -62,7 +62,7 @@ def test_organisations_and_membership(page, cast):  # type: ignore[no-untyped-de
     _shot(page, "membership-es")
 
 
-def test_round_indicators_removal_is_confirmed(page, cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def test_round_indicators_removal_is_confirmed(page, cast, indicators, round_2026):
     for code in ("3.2.1", "3.1.1"):
         RoundIndicator.objects.create(round=round_2026, indicator=Indicator.objects.get(code=code))
     make_sheet(cast.country_b, round_2026, DataSheet.Status.DRAFT, codes=["3.1.1"])
@@ -102,7 +102,7 @@ def test_round_indicators_removal_is_confirmed(page, cast, indicators, round_202
     _shot(page, "round-indicators-confirm-es")
 
 
-def test_programme_editing_shows_in_the_biennium_report(page, cast):  # type: ignore[no-untyped-def]
+def test_programme_editing_shows_in_the_biennium_report(page, cast):
     from meetings.models import Activity
     from tests.meetings.factories import BienniumFactory
 

@@ -32,13 +32,13 @@ COORDINATOR = "secretariat@demo.wg.example"
 INDICATOR = "3.2.1"
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     """Keep the screenshot with the others and a copy in /tmp to look at."""
     path = screenshot(page, f"secretariat-flow-{name}")
     shutil.copy(path, f"/tmp/secadmin-flow-{name}.png")
 
 
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
+def _logout(page) -> None:
     page.get_by_role("button", name=re.compile("Log out|Cerrar sesión")).click()
     page.wait_for_load_state()
 
@@ -53,7 +53,7 @@ def _finish(run: EngineRun) -> EngineRun:
     return run
 
 
-def _results(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _results(page) -> dict[str, str]:
     """The indicator page's rows: country -> the whole row's text."""
     page.goto(f"/data/reports/indicators/{INDICATOR}/")
     rows = page.locator("table.table tbody tr")
@@ -63,7 +63,7 @@ def _results(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_coordinator_runs_a_round_end_to_end(page):  # type: ignore[no-untyped-def]
+def test_coordinator_runs_a_round_end_to_end(page):
     reference_data_load()
     portal_demo()
     indicators_demo()

@@ -12,12 +12,12 @@ from tests.secretariat.synthesis_world import synthesis_world  # noqa: F401
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(page, name: str) -> None:
     screenshot(page, f"secretariat-{name}")
     page.screenshot(path=f"/tmp/synthesis-{name}.png", full_page=True)
 
 
-def test_synthesis_and_institutions_pages(page, synthesis_world):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_synthesis_and_institutions_pages(page, synthesis_world):  # noqa: F811
     login(page, "coord@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")
     page.get_by_role("link", name="Secretariat").first.click()
@@ -59,7 +59,7 @@ def test_synthesis_and_institutions_pages(page, synthesis_world):  # type: ignor
     _shot(page, "institutions")
 
 
-def test_synthesis_pages_in_spanish(page, synthesis_world):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_synthesis_pages_in_spanish(page, synthesis_world):  # noqa: F811
     User.objects.filter(email="coord@example.org").update(language="es")
     login(page, "coord@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")

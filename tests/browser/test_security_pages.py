@@ -12,7 +12,7 @@ from tests.forum.conftest import make_topic
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_second_report_and_hidden_subject(page, cast):  # type: ignore[no-untyped-def]
+def test_second_report_and_hidden_subject(page, cast):
     from tests.meetings.factories import MeetingFactory
 
     category = Category.objects.create(slug="health", name_en="Health", name_es="Salud")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ONE_ROW = "\n".join(PORTAL_CSV.splitlines()[:2]).replace("14.6", "14.7") + "\n"
 
 
-def _upload(page, path, mode_label=None):  # type: ignore[no-untyped-def]
+def _upload(page, path, mode_label=None):
     page.get_by_role("link", name="Upload files").click()
     page.get_by_label("Files").set_input_files(str(path))
     if mode_label:
@@ -54,7 +54,7 @@ def test_one_row_file_merges_and_replacing_lists_and_confirms_removals(page, dra
     assert list(sheet.observations.values_list("value", flat=True)) == [Decimal("14.7")]
 
 
-def _cells(sheet):  # type: ignore[no-untyped-def]
+def _cells(sheet):
     return {(o.area_id, o.disaggregation, o.year): o for o in sheet.observations.all()}
 
 

@@ -29,19 +29,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COORDINATOR = "coordinator@demo.wg.example"
 
 
-def _spanish(page) -> None:  # type: ignore[no-untyped-def]
+def _spanish(page) -> None:
     page.select_option("#lang-select", "es")
     page.locator(".lang-form button").click()
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.lang") == "es"
 
 
-def _problems(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _problems(page) -> list[str]:
     text = without_typed(page.evaluate(VISIBLE_TEXT_JS, CONTENT_SELECTORS), typed_texts())
     return problems_in(text, allowed_numbers())
 
 
-def test_spanish_pages_off_the_links(page, demo):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_spanish_pages_off_the_links(page, demo):  # noqa: F811
     login(page, COORDINATOR, settings.PORTAL_DEMO_PASSWORD)
     page.wait_for_url("**/")
     _spanish(page)

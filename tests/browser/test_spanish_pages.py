@@ -61,7 +61,7 @@ APP_LABELS = ("portal", "indicators", "forum", "meetings")
 
 
 @pytest.fixture
-def demo(db):  # type: ignore[no-untyped-def]
+def demo(db):
     call_command("load_reference", verbosity=0)
     call_command("load_indicators", verbosity=0)
     call_command("load_demo", quiet_logins=True)
@@ -125,7 +125,7 @@ def test_patterns_catch_english_and_spare_spanish() -> None:
     assert problems_in(spanish, {"3.2.1"}) == []
 
 
-def test_every_role_sees_spanish_only(page, demo):  # type: ignore[no-untyped-def]
+def test_every_role_sees_spanish_only(page, demo):
     allowed = allowed_numbers()
     typed = typed_texts()
     sheets = [f"/data/sheets/{pk}/" for pk in DataSheet.objects.values_list("pk", flat=True)]
@@ -156,7 +156,7 @@ def test_every_role_sees_spanish_only(page, demo):  # type: ignore[no-untyped-de
     assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())
 
 
-def test_spanish_focal_point_preview_grid_and_template(page, demo, tmp_path):  # type: ignore[no-untyped-def]
+def test_spanish_focal_point_preview_grid_and_template(page, demo, tmp_path):
     """The pages the crawler cannot reach by links (the upload preview, the editable grid of a
     draft with values) and the Excel template's README, for a Spanish-speaking focal point."""
     sheet = DataSheet.objects.get(country__iso3="CHL", status="draft")
@@ -213,7 +213,7 @@ def test_spanish_focal_point_preview_grid_and_template(page, demo, tmp_path):  #
     screenshot(page, "es-grid")
 
 
-def test_anonymous_visitor_reads_the_public_site_in_spanish(page, demo):  # type: ignore[no-untyped-def]
+def test_anonymous_visitor_reads_the_public_site_in_spanish(page, demo):
     """Without an account the language choice lives in a cookie; the public site follows it."""
     page.goto("/public/")
     page.select_option("#lang-select", "es")

@@ -85,6 +85,7 @@ def kyrgyz_structure() -> Any:
     import sdmx
 
     message = sdmx.read_sdmx(KGZ_DIR / "SDG_DSD.KG_1.8.xml")
+    assert isinstance(message, sdmx.message.StructureMessage)
     return message.structure["SDG"]
 
 

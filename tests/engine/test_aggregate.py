@@ -26,7 +26,9 @@ def _fit(points: list[tuple[int, float]], at: int, *, logs: bool) -> float:
     return math.exp(fitted) if logs else fitted
 
 
-def _inputs(pop2000: tuple[float, float, float]) -> tuple[pd.DataFrame, ...]:
+def _inputs(
+    pop2000: tuple[float, float, float],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     obs = pd.concat(
         [
             observations([(1985, 99.0), (1995, 30.0)], country="A"),

@@ -19,7 +19,7 @@ from indicators.engine.progress_ratio import (
 )
 
 
-def _ratio(**kw):  # type: ignore[no-untyped-def]
+def _ratio(**kw):
     args = {"base_year": 2015, "target_year": 2030, "direction": "increase", "target": None}
     return progress_ratio(**(args | kw))
 
@@ -99,7 +99,7 @@ def test_no_span_is_insufficient() -> None:
     "kw",
     [{"direction": "sideways"}, {"latest_value": math.nan}, {"target": math.inf}],
 )
-def test_bad_input_is_refused(kw) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_refused(kw) -> None:
     args = {"base_value": 1.0, "latest_year": 2020, "latest_value": 2.0, "target": 3.0} | kw
     with pytest.raises(ValueError):
         _ratio(**args)

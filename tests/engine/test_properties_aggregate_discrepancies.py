@@ -4,6 +4,8 @@ the contract docs/engine.md (sections 3 and 4, decisions D7, D13-D18, D8-D12).""
 from __future__ import annotations
 
 import math
+from random import Random
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,9 +29,9 @@ values = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinit
 weights = st.floats(min_value=1.0, max_value=1e8, allow_nan=False, allow_infinity=False)
 
 
-def _shuffled(frame: pd.DataFrame, random: st.SearchStrategy) -> pd.DataFrame:
+def _shuffled(frame: pd.DataFrame, random: Random) -> pd.DataFrame:
     order = list(range(len(frame)))
-    random.shuffle(order)  # type: ignore[attr-defined]
+    random.shuffle(order)
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -71,7 +73,7 @@ def region_inputs(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
 @settings(max_examples=25, deadline=None)
 @given(region_inputs(), st.randoms(use_true_random=False))
 def test_aggregate_never_depends_on_the_order_of_rows(
-    inputs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], random: st.SearchStrategy
+    inputs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], random: Random
 ) -> None:
     obs, countries, population = inputs
     pd.testing.assert_frame_equal(
@@ -92,6 +94,9 @@ def test_aggregate_coverage_counts_and_blanks_are_consistent(
 ) -> None:
     obs, countries, population = inputs
     result = aggregate(obs, INDICATORS, countries, population)
+    # pandas-stubs types a row's fields as any scalar (str, bytes, dates...): it cannot know the
+    # engine's column dtypes, which ASSESS/AGGREGATE/DISCREPANCY_COLUMNS document.
+    row: Any
     for row in result.itertuples():
         assert 0.0 <= row.coverage <= 1.0  # D16
         assert 0 <= row.n_imputed <= row.n_members  # D17
@@ -135,6 +140,7 @@ def test_a_region_of_one_member_with_every_weight_is_that_member(
     population = pd.DataFrame(
         {"country": "A", "year": list(range(BASELINE, 2011)), "population": weight}
     )
+    row: Any
     (row,) = aggregate(obs, INDICATORS, countries, population).itertuples()
     latest_year, latest = max(points)
     assert (row.year0, row.year1) == (BASELINE, latest_year)
@@ -165,6 +171,7 @@ def test_an_aggregate_lies_between_its_members_values(
         ],
         columns=["country", "year", "population"],
     )
+    row: Any
     (row,) = aggregate(obs, INDICATORS, countries, population).itertuples()
     v0s = [m[0] for m in members]
     v1s = [m[1] for m in members]
@@ -202,9 +209,7 @@ def compared_rows(draw: st.DrawFn, natures: tuple[str, ...] = ("", "C", "E")) ->
 
 @settings(max_examples=30, deadline=None)
 @given(compared_rows(), st.randoms(use_true_random=False))
-def test_discrepancies_never_depend_on_the_order_of_rows(
-    obs: pd.DataFrame, random: st.SearchStrategy
-) -> None:
+def test_discrepancies_never_depend_on_the_order_of_rows(obs: pd.DataFrame, random: Random) -> None:
     pd.testing.assert_frame_equal(
         discrepancies(obs, INDICATORS), discrepancies(_shuffled(obs, random), INDICATORS)
     )
@@ -216,6 +221,7 @@ def test_statuses_counts_and_flags_agree(obs: pd.DataFrame) -> None:
     result = discrepancies(obs, INDICATORS)
     keys = obs[["country", "indicator", "series"]].drop_duplicates()
     assert len(result) == len(keys)  # one row per (country, indicator, series)
+    row: Any
     for row in result.itertuples():
         assert row.status in STATUSES
         assert 0 <= row.discrepant_years <= row.common_years
@@ -250,6 +256,8 @@ def test_swapping_the_sources_swaps_the_facts(obs: pd.DataFrame) -> None:
     )
     before = discrepancies(obs, INDICATORS)
     after = discrepancies(swapped, INDICATORS)
+    one: Any
+    other: Any
     for one, other in zip(before.itertuples(), after.itertuples(), strict=True):
         assert (one.country, one.indicator, one.series) == (
             other.country,

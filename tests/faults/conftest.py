@@ -4,7 +4,7 @@ from tests.indicators.conftest import indicators, round_2026, sheet_world  # noq
 
 
 @pytest.fixture(autouse=True)
-def _no_task_patched_on_its_instance():  # type: ignore[no-untyped-def]
+def _no_task_patched_on_its_instance():
     """The outages here patch `Task.apply_async` on the class. A task object that carries its
     own `apply_async` (left by an earlier test's undone instance patch) would silently
     publish anyway: name the culprit instead of failing obscurely."""

@@ -42,7 +42,7 @@ def _reset_pools() -> None:
 
 
 @contextmanager
-def broker_at(url: str):  # type: ignore[no-untyped-def]
+def broker_at(url: str):
     """The web process's broker and result store (one Redis in production) are at `url`;
     restored afterwards."""
     saved = {key: app.conf[key] for key in URL_KEYS}
@@ -57,18 +57,18 @@ def broker_at(url: str):  # type: ignore[no-untyped-def]
         _reset_pools()
 
 
-def broker_at_closed_port():  # type: ignore[no-untyped-def]
+def broker_at_closed_port():
     """The web process's Redis is a port nobody listens on."""
     return broker_at(CLOSED)
 
 
 @contextmanager
-def publish_refused(monkeypatch):  # type: ignore[no-untyped-def]
+def publish_refused(monkeypatch):
     """Every task publish raises kombu's OperationalError, as a dead Redis makes it; yields
     the list of the tasks whose publication was attempted."""
     attempted: list[str] = []
 
-    def refused(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def refused(self, *args, **kwargs):
         attempted.append(self.name)
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -109,7 +109,7 @@ class SilentRedis:
 
 
 @contextmanager
-def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
+def broker_down(monkeypatch):
     if django_settings.CELERY_BROKER_URL:
         with broker_at_closed_port():
             yield
@@ -118,7 +118,7 @@ def broker_down(monkeypatch):  # type: ignore[no-untyped-def]
             yield
 
 
-def _draft(world, round_2026):  # type: ignore[no-untyped-def]
+def _draft(world, round_2026):
     fp = world.users["focal_point"]
     sheet = services.datasheet_create(country=world.country_a, round=round_2026, user=fp)
     token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
@@ -129,13 +129,13 @@ def _draft(world, round_2026):  # type: ignore[no-untyped-def]
     return sheet
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client
 
 
-def _submit_and_accept_while_down(world, round_2026, outage):  # type: ignore[no-untyped-def]
+def _submit_and_accept_while_down(world, round_2026, outage):
     sheet = _draft(world, round_2026)
     fp = _client(world.users["focal_point"])
     coordinator = _client(world.users["coordinator"])
@@ -166,7 +166,7 @@ def _submit_and_accept_while_down(world, round_2026, outage):  # type: ignore[no
     return sheet, fp, submit_seconds
 
 
-def _event(sheet, kind):  # type: ignore[no-untyped-def]
+def _event(sheet, kind):
     return SheetEvent.objects.get(sheet=sheet, kind=kind).pk
 
 
@@ -239,7 +239,7 @@ def test_a_dead_broker_is_tried_once_and_the_submission_is_acknowledged(
     assert outbox.sweep() == (1, 0)
 
 
-def _queued_run(country_codes):  # type: ignore[no-untyped-def]
+def _queued_run(country_codes):
     """A recomputation waiting in the outbox, as engine_run_queue leaves it during an outage."""
     run = EngineRun.objects.create(
         trigger=EngineRun.Trigger.SHEET_ACCEPTED, country_codes=country_codes

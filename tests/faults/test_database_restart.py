@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def portal_server(sheet_world):  # type: ignore[no-untyped-def]
+def portal_server(sheet_world):
     """The portal under gunicorn (threads keep persistent connections) on the test database."""
     if connection.vendor != "postgresql":
         pytest.skip("cutting server-side connections needs PostgreSQL")
@@ -74,7 +74,7 @@ def portal_server(sheet_world):  # type: ignore[no-untyped-def]
         proc.kill()
 
 
-def _session(user) -> str:  # type: ignore[no-untyped-def]
+def _session(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
@@ -89,7 +89,7 @@ def _get(url: str, session: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def _admin_connection():  # type: ignore[no-untyped-def]
+def _admin_connection():
     import psycopg
 
     db = connection.settings_dict
@@ -102,7 +102,7 @@ def _admin_connection():  # type: ignore[no-untyped-def]
     )
 
 
-def _cut_while_in_flight(base: str, session: str, path: str, table: str):  # type: ignore[no-untyped-def]
+def _cut_while_in_flight(base: str, session: str, path: str, table: str):
     """Fire IN_FLIGHT requests that wait on `table`, then kill every other backend."""
     for _ in range(3):  # warm up: every server thread holds a persistent connection
         assert _get(base + path, session)[0] == 200
@@ -137,7 +137,7 @@ def _cut_while_in_flight(base: str, session: str, path: str, table: str):  # typ
     return results
 
 
-def _assert_clean_503(results) -> None:  # type: ignore[no-untyped-def]
+def _assert_clean_503(results) -> None:
     for status, body in results:
         assert status == 503, (status, body[:500])
         assert "briefly unavailable" in body and "Traceback" not in body
@@ -148,7 +148,7 @@ def _assert_recovered(base: str, session: str, path: str) -> None:
     assert [status for status, _body in after] == [200] * len(after)
 
 
-def _sheet(world, round_2026):  # type: ignore[no-untyped-def]
+def _sheet(world, round_2026):
     fp = world.users["focal_point"]
     sheet = services.datasheet_create(country=world.country_a, round=round_2026, user=fp)
     token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])

@@ -14,7 +14,7 @@ from tests.indicators.conftest import PORTAL_CSV
 pytestmark = pytest.mark.django_db
 
 
-def _counts(sheet):  # type: ignore[no-untyped-def]
+def _counts(sheet):
     return {
         "observations": Observation.objects.filter(sheet=sheet).count(),
         "uploads": UploadedFile.objects.count(),
@@ -28,12 +28,12 @@ def _counts(sheet):  # type: ignore[no-untyped-def]
     }
 
 
-def _empty(world, round_2026):  # type: ignore[no-untyped-def]
+def _empty(world, round_2026):
     fp = world.users["focal_point"]
     return services.datasheet_create(country=world.country_a, round=round_2026, user=fp)
 
 
-def _draft(world, round_2026):  # type: ignore[no-untyped-def]
+def _draft(world, round_2026):
     fp = world.users["focal_point"]
     sheet = _empty(world, round_2026)
     token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
@@ -44,7 +44,7 @@ def _draft(world, round_2026):  # type: ignore[no-untyped-def]
     return sheet
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client
@@ -68,7 +68,7 @@ def test_submit_posted_twice_is_stored_once(sheet_world, round_2026):
     )
 
 
-def _upload_then_confirm_twice(world, round_2026):  # type: ignore[no-untyped-def]
+def _upload_then_confirm_twice(world, round_2026):
     sheet = _empty(world, round_2026)
     client = _client(world.users["focal_point"])
     preview = client.post(
@@ -103,7 +103,7 @@ def test_upload_confirm_posted_twice_answers_cleanly(sheet_world, round_2026):
     assert second.status_code in (302, 400, 409), second.status_code
 
 
-def _api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def _api(user) -> APIClient:
     client = APIClient()
     _token, key = token_create(user=user, name="retry")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -115,7 +115,7 @@ def test_api_upload_retried_with_the_same_body_is_stored_once(sheet_world, round
     sheet = _empty(sheet_world, round_2026)
     client = _api(sheet_world.users["focal_point"])
 
-    def post():  # type: ignore[no-untyped-def]
+    def post():
         return client.post(
             f"/api/v1/sheets/{sheet.pk}/upload/",
             {

@@ -20,7 +20,7 @@ board = forum_fixtures.board
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_post_during_an_outage_keeps_its_notification_for_the_sweep(cast, board, monkeypatch):  # type: ignore[no-untyped-def]
+def test_post_during_an_outage_keeps_its_notification_for_the_sweep(cast, board, monkeypatch):
     services.subscription_toggle(user=cast.users["member"], category=board.open)
     mail.outbox.clear()
     with broker_down(monkeypatch):

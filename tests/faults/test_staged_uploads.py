@@ -28,13 +28,13 @@ BAD_CSV = CSV + "3.2.1,,,2021,lots,PER_1000_LIVE_BIRTHS,C,,\n"
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture
-def draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def draft(sheet_world, round_2026):
     fp = sheet_world.users["focal_point"]
     return services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
 

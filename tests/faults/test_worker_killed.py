@@ -74,7 +74,7 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def demo_world(db):  # type: ignore[no-untyped-def]
+def demo_world(db):
     if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
         pytest.skip("needs a real worker: a Redis broker and PostgreSQL")
     from indicators.demo import demo_load as indicators_demo

@@ -22,7 +22,7 @@ class Board:
 
 
 @pytest.fixture
-def board(cast) -> Board:  # type: ignore[no-untyped-def]
+def board(cast) -> Board:
     group = Region.objects.create(code="EECA", name_en="EECA", name_es="EECA", kind="group")
     group.members.add(cast.country_a)
     other = Region.objects.create(code="LAC", name_en="LAC", name_es="ALC", kind="group")
@@ -61,6 +61,6 @@ def board(cast) -> Board:  # type: ignore[no-untyped-def]
 
 def make_topic(
     user, category, title="Under-five mortality estimates", source="Hello", **kw
-) -> Topic:  # type: ignore[no-untyped-def]
+) -> Topic:
     kw.setdefault("enforce_rate_limit", False)
     return services.topic_create(user=user, category=category, title=title, source=source, **kw)

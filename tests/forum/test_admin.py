@@ -14,7 +14,7 @@ from tests.forum.conftest import make_topic
 @pytest.mark.parametrize(
     "model", list(apps.get_app_config("forum").get_models()), ids=lambda m: m.__name__
 )
-def test_admin_changelist_and_change(admin_client, cast, board, model):  # type: ignore[no-untyped-def]
+def test_admin_changelist_and_change(admin_client, cast, board, model):
     assert model in admin.site._registry
     topic = make_topic(cast.users["focal_point"], board.open)
     services.post_report(user=cast.users["member"], post=topic.posts.get(), reason="x")

@@ -8,7 +8,7 @@ from forum import demo
 from forum.models import Category, Post, Topic
 
 
-def test_demo_load_is_idempotent(db):  # type: ignore[no-untyped-def]
+def test_demo_load_is_idempotent(db):
     call_command("load_reference")
     from portal.demo import demo_load as portal_demo
 

@@ -65,14 +65,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("role", "kind", "action"), CASES)
-def test_permission_matrix(cast, board, role, kind, action):  # type: ignore[no-untyped-def]
+def test_permission_matrix(cast, board, role, kind, action):
     user = AnonymousUser() if role == "anonymous" else cast.users[role]
     category = getattr(board, kind)
     expected = action in MATRIX[role][kind]
     assert permissions.has_category_permission(user, action, category) is expected
 
 
-def test_category_moderator_moderates_only_their_category(cast, board):  # type: ignore[no-untyped-def]
+def test_category_moderator_moderates_only_their_category(cast, board):
     member = cast.users["member"]
     board.announcements.moderators.add(member)
     member = type(member).objects.get(pk=member.pk)  # fresh: no cached moderator ids
@@ -81,14 +81,14 @@ def test_category_moderator_moderates_only_their_category(cast, board):  # type:
     assert not permissions.can_moderate_category(member, board.open)
 
 
-def test_appointed_moderator_of_unreadable_category_has_no_power(cast, board):  # type: ignore[no-untyped-def]
+def test_appointed_moderator_of_unreadable_category_has_no_power(cast, board):
     member = cast.users["member"]
     board.focal.moderators.add(member)
     member = type(member).objects.get(pk=member.pk)
     assert not permissions.can_moderate_category(member, board.focal)
 
 
-def test_locked_topic_only_moderators_reply(cast, board):  # type: ignore[no-untyped-def]
+def test_locked_topic_only_moderators_reply(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     topic.locked = True
     assert not permissions.can_reply(cast.users["member"], topic)
@@ -96,7 +96,7 @@ def test_locked_topic_only_moderators_reply(cast, board):  # type: ignore[no-unt
     assert permissions.can_reply(cast.users["coordinator"], topic)
 
 
-def test_hidden_topic_only_moderators_read(cast, board):  # type: ignore[no-untyped-def]
+def test_hidden_topic_only_moderators_read(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     topic.hidden = True
     assert not permissions.can_read_topic(cast.users["member"], topic)
@@ -104,7 +104,7 @@ def test_hidden_topic_only_moderators_read(cast, board):  # type: ignore[no-unty
     assert permissions.can_read_topic(cast.users["coordinator"], topic)
 
 
-def test_editing_posts(cast, board):  # type: ignore[no-untyped-def]
+def test_editing_posts(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     post = topic.posts.get()
     assert permissions.can_edit_post(cast.users["focal_point"], post)
@@ -115,7 +115,7 @@ def test_editing_posts(cast, board):  # type: ignore[no-untyped-def]
     assert not permissions.can_edit_post(cast.users["focal_point"], post)
 
 
-def test_reporting_own_post_is_not_allowed(cast, board):  # type: ignore[no-untyped-def]
+def test_reporting_own_post_is_not_allowed(cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     assert not permissions.can_report_post(cast.users["focal_point"], post)
     assert permissions.can_report_post(cast.users["member"], post)

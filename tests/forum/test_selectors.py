@@ -11,7 +11,7 @@ from tests.forum.conftest import make_topic
 
 
 @pytest.fixture
-def debates(cast, board):  # type: ignore[no-untyped-def]
+def debates(cast, board):
     fp = cast.users["focal_point"]
     make_topic(
         fp,
@@ -29,29 +29,29 @@ def debates(cast, board):  # type: ignore[no-untyped-def]
     make_topic(fp, board.focal, title="Confidential mortality case", source="child deaths")
 
 
-def titles(posts):  # type: ignore[no-untyped-def]
+def titles(posts):
     return {p.topic.title for p in posts}
 
 
-def test_search_english(cast, debates):  # type: ignore[no-untyped-def]
+def test_search_english(cast, debates):
     found = titles(selectors.search_posts(user=cast.users["member"], query="estimates"))
     assert "Under-five mortality estimates" in found
     assert "Confidential mortality case" not in found
 
 
-def test_search_spanish(cast, debates):  # type: ignore[no-untyped-def]
+def test_search_spanish(cast, debates):
     found = titles(selectors.search_posts(user=cast.users["member"], query="mortalidad infantil"))
     assert found == {"Mortalidad infantil en Chile"}
 
 
-def test_search_respects_permissions(cast, debates):  # type: ignore[no-untyped-def]
+def test_search_respects_permissions(cast, debates):
     assert "Confidential mortality case" in titles(
         selectors.search_posts(user=cast.users["coordinator"], query="mortality")
     )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming needs PostgreSQL")
-def test_search_stems_in_each_language(cast, debates):  # type: ignore[no-untyped-def]
+def test_search_stems_in_each_language(cast, debates):
     member = cast.users["member"]
     assert "Under-five mortality estimates" in titles(
         selectors.search_posts(user=member, query="estimate death")
@@ -61,7 +61,7 @@ def test_search_stems_in_each_language(cast, debates):  # type: ignore[no-untype
     )
 
 
-def test_search_empty_and_hostile_queries(cast, debates):  # type: ignore[no-untyped-def]
+def test_search_empty_and_hostile_queries(cast, debates):
     member = cast.users["member"]
     assert not selectors.search_posts(user=member, query="   ")
     for query in ["'); DROP TABLE forum_post; --", "a & | ! :*", '"unclosed', "-"]:
@@ -69,7 +69,7 @@ def test_search_empty_and_hostile_queries(cast, debates):  # type: ignore[no-unt
     assert Topic.objects.count() == 3
 
 
-def test_attention_items(cast, board):  # type: ignore[no-untyped-def]
+def test_attention_items(cast, board):
     fp, member, coord = cast.users["focal_point"], cast.users["member"], cast.users["coordinator"]
     topic = make_topic(fp, board.open)
     services.post_create(user=member, topic=topic, source="reply", enforce_rate_limit=False)
@@ -81,7 +81,7 @@ def test_attention_items(cast, board):  # type: ignore[no-untyped-def]
     assert any(i.level == "warning" and "1 reports" in i.title for i in coord_items)
 
 
-def test_dashboard_collects_forum_items(cast, board):  # type: ignore[no-untyped-def]
+def test_dashboard_collects_forum_items(cast, board):
     from portal.selectors import dashboard_attention
 
     topic = make_topic(cast.users["focal_point"], board.open)
@@ -93,7 +93,7 @@ def test_dashboard_collects_forum_items(cast, board):  # type: ignore[no-untyped
     )
 
 
-def test_unread_markers(cast, board):  # type: ignore[no-untyped-def]
+def test_unread_markers(cast, board):
     fp, member = cast.users["focal_point"], cast.users["member"]
     topic = make_topic(fp, board.open)
     [marked] = selectors.annotate_unread(user=member, topics=[topic])

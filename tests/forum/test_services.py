@@ -23,7 +23,7 @@ from tests.forum.conftest import make_topic
 from tests.forum.test_uploads import PDF
 
 
-def test_topic_create_stores_source_and_html(cast, board):  # type: ignore[no-untyped-def]
+def test_topic_create_stores_source_and_html(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open, source="**Bold** <b>raw</b>")
     post = topic.posts.get()
     assert post.source == "**Bold** <b>raw</b>"
@@ -33,7 +33,7 @@ def test_topic_create_stores_source_and_html(cast, board):  # type: ignore[no-un
     assert TopicReadState.objects.get(topic=topic).last_read_number == 1
 
 
-def test_handle_derived_from_email_and_unique(cast):  # type: ignore[no-untyped-def]
+def test_handle_derived_from_email_and_unique(cast):
     first = services.forum_profile_get_or_create(user=cast.users["focal_point"])
     assert first.handle == "fp.a"
     other = User.objects.create_user("fp.a@other.example", "x", full_name="Namesake")
@@ -41,13 +41,13 @@ def test_handle_derived_from_email_and_unique(cast):  # type: ignore[no-untyped-
 
 
 @pytest.mark.parametrize("bad", ["", "a b", "<script>", "-x", "x" * 31, "@"])
-def test_invalid_handles_rejected(cast, bad):  # type: ignore[no-untyped-def]
+def test_invalid_handles_rejected(cast, bad):
     with pytest.raises(ValidationError) as exc:
         services.forum_profile_update(user=cast.users["member"], handle=bad)
     assert "handle" in exc.value.message_dict
 
 
-def test_taken_handle_rejected(cast):  # type: ignore[no-untyped-def]
+def test_taken_handle_rejected(cast):
     services.forum_profile_update(user=cast.users["member"], handle="nurlan")
     with pytest.raises(ValidationError, match="taken"):
         services.forum_profile_update(user=cast.users["focal_point"], handle="Nurlan")
@@ -62,7 +62,7 @@ def test_taken_handle_rejected(cast):  # type: ignore[no-untyped-def]
         ("language", {"language": "fr"}),
     ],
 )
-def test_bad_input_names_the_field_and_stores_nothing(cast, board, field, kwargs):  # type: ignore[no-untyped-def]
+def test_bad_input_names_the_field_and_stores_nothing(cast, board, field, kwargs):
     args = {"title": "A good title", "source": "Text", "language": "en", **kwargs}
     with pytest.raises(ValidationError) as exc:
         services.topic_create(user=cast.users["focal_point"], category=board.open, **args)
@@ -70,7 +70,7 @@ def test_bad_input_names_the_field_and_stores_nothing(cast, board, field, kwargs
     assert not Topic.objects.exists() and not Post.objects.exists()
 
 
-def test_disguised_attachment_rejects_whole_post(cast, board):  # type: ignore[no-untyped-def]
+def test_disguised_attachment_rejects_whole_post(cast, board):
     good = SimpleUploadedFile("good.pdf", PDF)
     bad = SimpleUploadedFile("evil.pdf", b"<html><script>alert(1)</script></html>")
     with pytest.raises(ValidationError) as exc:
@@ -85,10 +85,10 @@ def test_disguised_attachment_rejects_whole_post(cast, board):  # type: ignore[n
     assert not Topic.objects.exists() and not Attachment.objects.exists()
 
 
-def test_failure_after_files_are_written_removes_them(cast, board, monkeypatch, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_failure_after_files_are_written_removes_them(cast, board, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
 
-    def boom(**kwargs):  # type: ignore[no-untyped-def]
+    def boom(**kwargs):
         raise RuntimeError("mail server down")
 
     monkeypatch.setattr(services.posts, "_notify_for_post", lambda post: boom())
@@ -104,7 +104,7 @@ def test_failure_after_files_are_written_removes_them(cast, board, monkeypatch, 
     assert not list(tmp_path.rglob("*.pdf"))
 
 
-def test_attachment_stored_with_random_name(cast, board, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_attachment_stored_with_random_name(cast, board, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     topic = make_topic(
         cast.users["focal_point"],
@@ -117,7 +117,7 @@ def test_attachment_stored_with_random_name(cast, board, settings, tmp_path):  #
     assert attachment.name not in attachment.file.name
 
 
-def test_cannot_post_in_unreadable_category(cast, board):  # type: ignore[no-untyped-def]
+def test_cannot_post_in_unreadable_category(cast, board):
     with pytest.raises(PermissionDenied):
         make_topic(cast.users["member"], board.focal)
     topic = make_topic(cast.users["focal_point"], board.focal)
@@ -126,7 +126,7 @@ def test_cannot_post_in_unreadable_category(cast, board):  # type: ignore[no-unt
     assert topic.posts.count() == 1
 
 
-def test_cannot_reply_in_locked_topic(cast, board):  # type: ignore[no-untyped-def]
+def test_cannot_reply_in_locked_topic(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     services.topic_moderate(moderator=cast.users["coordinator"], topic=topic, action="lock")
     with pytest.raises(PermissionDenied):
@@ -135,7 +135,7 @@ def test_cannot_reply_in_locked_topic(cast, board):  # type: ignore[no-untyped-d
     assert topic.posts.count() == 2
 
 
-def test_reply_to_post_of_another_topic_rejected(cast, board):  # type: ignore[no-untyped-def]
+def test_reply_to_post_of_another_topic_rejected(cast, board):
     one = make_topic(cast.users["focal_point"], board.open)
     two = make_topic(cast.users["focal_point"], board.open, title="Another topic here")
     with pytest.raises(ValidationError):
@@ -144,7 +144,7 @@ def test_reply_to_post_of_another_topic_rejected(cast, board):  # type: ignore[n
         )
 
 
-def test_edit_keeps_history_with_reason(cast, board):  # type: ignore[no-untyped-def]
+def test_edit_keeps_history_with_reason(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open, source="first version")
     post = topic.posts.get()
     services.post_edit(
@@ -167,7 +167,7 @@ def test_edit_keeps_history_with_reason(cast, board):  # type: ignore[no-untyped
     assert topic.title == "A corrected title"
 
 
-def test_editing_another_users_post_denied(cast, board):  # type: ignore[no-untyped-def]
+def test_editing_another_users_post_denied(cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     with pytest.raises(PermissionDenied):
         services.post_edit(user=cast.users["member"], post=post, source="vandalism")
@@ -175,13 +175,13 @@ def test_editing_another_users_post_denied(cast, board):  # type: ignore[no-unty
     assert post.source == "Hello"
 
 
-def test_moderator_edit_is_logged(cast, board):  # type: ignore[no-untyped-def]
+def test_moderator_edit_is_logged(cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     services.post_edit(user=cast.users["coordinator"], post=post, source="fixed", reason="link")
     assert ModerationLog.objects.get().action == "edit"
 
 
-def test_mentions_reply_and_watchers_notified_once(cast, board):  # type: ignore[no-untyped-def]
+def test_mentions_reply_and_watchers_notified_once(cast, board):
     fp, member, coord = cast.users["focal_point"], cast.users["member"], cast.users["coordinator"]
     services.forum_profile_update(user=member, handle="nurlan")
     services.subscription_toggle(user=coord, category=board.open)
@@ -201,13 +201,13 @@ def test_mentions_reply_and_watchers_notified_once(cast, board):  # type: ignore
     assert "/forum/u/nurlan/" in Post.objects.get(topic=topic, number=3).html
 
 
-def test_mention_of_user_who_cannot_read_is_not_notified(cast, board):  # type: ignore[no-untyped-def]
+def test_mention_of_user_who_cannot_read_is_not_notified(cast, board):
     services.forum_profile_update(user=cast.users["member"], handle="nurlan")
     make_topic(cast.users["focal_point"], board.focal, source="ask @nurlan")
     assert not Notification.objects.filter(user=cast.users["member"]).exists()
 
 
-def test_immediate_and_digest_emails(cast, board):  # type: ignore[no-untyped-def]
+def test_immediate_and_digest_emails(cast, board):
     fp, member, coord = cast.users["focal_point"], cast.users["member"], cast.users["coordinator"]
     coord.email_notifications = User.Digest.DAILY
     coord.save()
@@ -228,7 +228,7 @@ def test_immediate_and_digest_emails(cast, board):  # type: ignore[no-untyped-de
     assert services.notifications_email_digest() == 0
 
 
-def test_email_in_recipients_language(cast, board):  # type: ignore[no-untyped-def]
+def test_email_in_recipients_language(cast, board):
     member = cast.users["member"]
     member.language = "es"
     member.save()
@@ -241,7 +241,7 @@ def test_email_in_recipients_language(cast, board):  # type: ignore[no-untyped-d
     assert "[Foro]" in mail.outbox[0].subject
 
 
-def test_rate_limit(cast, board, settings):  # type: ignore[no-untyped-def]
+def test_rate_limit(cast, board, settings):
     settings.FORUM_POSTS_PER_MINUTE = 3
     topic = make_topic(cast.users["member"], board.open)
     for n in range(3):
@@ -253,7 +253,7 @@ def test_rate_limit(cast, board, settings):  # type: ignore[no-untyped-def]
     services.post_create(user=cast.users["member"], topic=topic, source="others still post")
 
 
-def test_approval_of_first_posts(cast, board):  # type: ignore[no-untyped-def]
+def test_approval_of_first_posts(cast, board):
     member, coord = cast.users["member"], cast.users["coordinator"]
     services.subscription_toggle(user=coord, category=board.approval)
     topic = make_topic(member, board.approval)
@@ -269,7 +269,7 @@ def test_approval_of_first_posts(cast, board):  # type: ignore[no-untyped-def]
     assert second.approved
 
 
-def test_topic_moderation_logged(cast, board):  # type: ignore[no-untyped-def]
+def test_topic_moderation_logged(cast, board):
     coord = cast.users["coordinator"]
     topic = make_topic(cast.users["focal_point"], board.open)
     services.topic_moderate(moderator=coord, topic=topic, action="pin")
@@ -288,7 +288,7 @@ def test_topic_moderation_logged(cast, board):  # type: ignore[no-untyped-def]
     ]
 
 
-def test_non_moderator_cannot_moderate(cast, board):  # type: ignore[no-untyped-def]
+def test_non_moderator_cannot_moderate(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     with pytest.raises(PermissionDenied):
         services.topic_moderate(moderator=cast.users["member"], topic=topic, action="lock")
@@ -298,7 +298,7 @@ def test_non_moderator_cannot_moderate(cast, board):  # type: ignore[no-untyped-
         )
 
 
-def test_report_and_resolve(cast, board):  # type: ignore[no-untyped-def]
+def test_report_and_resolve(cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     with pytest.raises(ValidationError):
         services.post_report(user=cast.users["member"], post=post, reason="  ")
@@ -308,7 +308,7 @@ def test_report_and_resolve(cast, board):  # type: ignore[no-untyped-def]
     assert report.resolved_by == cast.users["coordinator"]
 
 
-def test_read_state_never_goes_back(cast, board):  # type: ignore[no-untyped-def]
+def test_read_state_never_goes_back(cast, board):
     member = cast.users["member"]
     topic = make_topic(cast.users["focal_point"], board.open)
     services.topic_mark_read(user=member, topic=topic, number=1)
@@ -320,14 +320,14 @@ def test_read_state_never_goes_back(cast, board):  # type: ignore[no-untyped-def
     assert state.last_read_number == 5
 
 
-def test_subject_link(cast, board):  # type: ignore[no-untyped-def]
+def test_subject_link(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open, subject=cast.country_a)
     assert topic.subject == cast.country_a
     with pytest.raises(ValidationError):
         make_topic(cast.users["focal_point"], board.open, subject=cast.users["member"])
 
 
-def test_mention_of_user_who_never_opened_the_forum(cast, board):  # type: ignore[no-untyped-def]
+def test_mention_of_user_who_never_opened_the_forum(cast, board):
     topic = make_topic(cast.users["focal_point"], board.open, source="@member.a please check")
     assert "/forum/u/member.a/" in topic.posts.get().html
     assert Notification.objects.get(user=cast.users["member"]).kind == "mention"

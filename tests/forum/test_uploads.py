@@ -15,7 +15,7 @@ from portal.uploads import max_attachment_bytes, sanitise_filename
 
 
 @pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
+def _english():
     """The messages are asserted in English, whatever language an earlier test left active."""
     with translation.override("en"):
         yield
@@ -58,7 +58,7 @@ def ooxml(prefix: str) -> bytes:
         ),
     ],
 )
-def test_accepted_files(name, content, content_type):  # type: ignore[no-untyped-def]
+def test_accepted_files(name, content, content_type):
     checked = check_upload(SimpleUploadedFile(name, content))
     assert checked.content_type == content_type
 
@@ -78,20 +78,20 @@ def test_accepted_files(name, content, content_type):  # type: ignore[no-untyped
         ("empty.pdf", b"", "empty"),
     ],
 )
-def test_rejected_files(name, content, why):  # type: ignore[no-untyped-def]
+def test_rejected_files(name, content, why):
     with pytest.raises(ValidationError) as exc:
         check_upload(SimpleUploadedFile(name, content))
     assert why in " ".join(exc.value.messages)
 
 
-def test_oversized_file_rejected(settings):  # type: ignore[no-untyped-def]
+def test_oversized_file_rejected(settings):
     settings.FORUM_MAX_UPLOAD_BYTES = 1000
     with pytest.raises(ValidationError) as exc:
         check_upload(SimpleUploadedFile("big.pdf", PDF + b"0" * 2000))
     assert "the limit is" in exc.value.messages[0]
 
 
-def test_forum_limit_never_above_portal_limit(settings):  # type: ignore[no-untyped-def]
+def test_forum_limit_never_above_portal_limit(settings):
     settings.FORUM_MAX_UPLOAD_BYTES = 10**9
     settings.PORTAL_MAX_UPLOAD_BYTES = 5000
     assert max_attachment_bytes() == 5000
@@ -108,7 +108,7 @@ def test_forum_limit_never_above_portal_limit(settings):  # type: ignore[no-unty
         ("name\u202egpj.pdf", "namegpj.pdf"),
     ],
 )
-def test_sanitise_filename(raw, expected):  # type: ignore[no-untyped-def]
+def test_sanitise_filename(raw, expected):
     name = sanitise_filename(raw)
     assert expected in name
     assert "<" not in name and ">" not in name and "/" not in name and "\\" not in name

@@ -19,26 +19,26 @@ from tests.forum.test_uploads import PDF
 
 
 @pytest.fixture
-def as_user(client):  # type: ignore[no-untyped-def]
-    def login(user):  # type: ignore[no-untyped-def]
+def as_user(client):
+    def login(user):
         client.force_login(user)
         return client
 
     return login
 
 
-def test_anonymous_redirected_to_login(client, board):  # type: ignore[no-untyped-def]
+def test_anonymous_redirected_to_login(client, board):
     response = client.get(reverse("forum:index"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_index_lists_only_readable_categories(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_index_lists_only_readable_categories(as_user, cast, board):
     body = as_user(cast.users["member"]).get(reverse("forum:index")).content.decode()
     assert "Health" in body and "EECA" in body
     assert "Statistical reconciliation" not in body and "LAC" not in body
 
 
-def test_unreadable_category_and_topic_are_404(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_unreadable_category_and_topic_are_404(as_user, cast, board):
     topic = make_topic(cast.users["focal_point"], board.focal, title="Secret reconciliation")
     client = as_user(cast.users["member"])
     assert client.get(reverse("forum:category", args=["reconciliation"])).status_code == 404
@@ -51,7 +51,7 @@ def test_unreadable_category_and_topic_are_404(as_user, cast, board):  # type: i
     assert topic.posts.count() == 1
 
 
-def test_start_topic_and_reply_with_quote(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_start_topic_and_reply_with_quote(as_user, cast, board):
     client = as_user(cast.users["focal_point"])
     response = client.post(
         reverse("forum:topic_create"),
@@ -77,7 +77,7 @@ def test_start_topic_and_reply_with_quote(as_user, cast, board):  # type: ignore
     assert Notification.objects.get(user=cast.users["focal_point"]).kind == "reply"
 
 
-def test_form_errors_name_the_field(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_form_errors_name_the_field(as_user, cast, board):
     client = as_user(cast.users["focal_point"])
     response = client.post(
         reverse("forum:topic_create"),
@@ -91,7 +91,7 @@ def test_form_errors_name_the_field(as_user, cast, board):  # type: ignore[no-un
     assert not Topic.objects.exists()
 
 
-def test_cannot_start_topic_in_category_not_offered(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_cannot_start_topic_in_category_not_offered(as_user, cast, board):
     client = as_user(cast.users["member"])
     response = client.post(
         reverse("forum:topic_create"),
@@ -102,7 +102,7 @@ def test_cannot_start_topic_in_category_not_offered(as_user, cast, board):  # ty
     assert as_user(cast.users["observer"]).get(reverse("forum:topic_create")).status_code == 403
 
 
-def test_script_in_title_and_post_is_escaped(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_script_in_title_and_post_is_escaped(as_user, cast, board):
     topic = make_topic(
         cast.users["focal_point"],
         board.open,
@@ -115,7 +115,7 @@ def test_script_in_title_and_post_is_escaped(as_user, cast, board):  # type: ign
     assert 'href="javascript:' not in body
 
 
-def test_locked_topic_reply_forbidden(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_locked_topic_reply_forbidden(as_user, cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     services.topic_moderate(moderator=cast.users["coordinator"], topic=topic, action="lock")
     client = as_user(cast.users["member"])
@@ -128,7 +128,7 @@ def test_locked_topic_reply_forbidden(as_user, cast, board):  # type: ignore[no-
     assert topic.posts.count() == 1
 
 
-def test_edit_other_users_post_forbidden(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_edit_other_users_post_forbidden(as_user, cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     client = as_user(cast.users["member"])
     assert client.get(reverse("forum:post_edit", args=[post.pk])).status_code == 403
@@ -138,7 +138,7 @@ def test_edit_other_users_post_forbidden(as_user, cast, board):  # type: ignore[
     assert post.source == "Hello"
 
 
-def test_edit_and_history(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_edit_and_history(as_user, cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     client = as_user(cast.users["focal_point"])
     response = client.post(
@@ -150,7 +150,7 @@ def test_edit_and_history(as_user, cast, board):  # type: ignore[no-untyped-def]
     assert "clarity" in history and "Hello, edited" in history
 
 
-def test_rate_limit_gives_clear_429(as_user, cast, board, settings):  # type: ignore[no-untyped-def]
+def test_rate_limit_gives_clear_429(as_user, cast, board, settings):
     settings.FORUM_POSTS_PER_MINUTE = 2
     topic = make_topic(cast.users["member"], board.open)
     client = as_user(cast.users["focal_point"])
@@ -164,7 +164,7 @@ def test_rate_limit_gives_clear_429(as_user, cast, board, settings):  # type: ig
     assert topic.posts.count() == 3
 
 
-def test_oversized_and_disguised_uploads_rejected_with_message(as_user, cast, board, settings):  # type: ignore[no-untyped-def]
+def test_oversized_and_disguised_uploads_rejected_with_message(as_user, cast, board, settings):
     settings.FORUM_MAX_UPLOAD_BYTES = 500
     topic = make_topic(cast.users["member"], board.open)
     client = as_user(cast.users["focal_point"])
@@ -180,7 +180,7 @@ def test_oversized_and_disguised_uploads_rejected_with_message(as_user, cast, bo
     assert topic.posts.count() == 1 and not Attachment.objects.exists()
 
 
-def test_attachment_download_headers_and_access(as_user, cast, board, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_attachment_download_headers_and_access(as_user, cast, board, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     topic = make_topic(
         cast.users["focal_point"], board.focal, files=[SimpleUploadedFile("note.pdf", PDF)]
@@ -195,7 +195,7 @@ def test_attachment_download_headers_and_access(as_user, cast, board, settings, 
     assert as_user(cast.users["member"]).get(url).status_code == 404
 
 
-def test_moderator_locks_pins_moves_via_form(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_moderator_locks_pins_moves_via_form(as_user, cast, board):
     topic = make_topic(cast.users["focal_point"], board.open)
     client = as_user(cast.users["coordinator"])
     url = reverse("forum:topic_moderate", args=[topic.pk])
@@ -211,7 +211,7 @@ def test_moderator_locks_pins_moves_via_form(as_user, cast, board):  # type: ign
     assert as_user(cast.users["member"]).post(url, {"action": "unlock"}).status_code == 403
 
 
-def test_hidden_post_shows_reason_not_content(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_hidden_post_shows_reason_not_content(as_user, cast, board):
     topic = make_topic(cast.users["focal_point"], board.open, source="Offensive words")
     services.post_moderate(
         moderator=cast.users["coordinator"],
@@ -223,7 +223,7 @@ def test_hidden_post_shows_reason_not_content(as_user, cast, board):  # type: ig
     assert "Hidden by a moderator: insult" in body and "Offensive words" not in body
 
 
-def test_report_post(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_report_post(as_user, cast, board):
     post = make_topic(cast.users["focal_point"], board.open).posts.get()
     client = as_user(cast.users["member"])
     response = client.post(reverse("forum:post_report", args=[post.pk]), {"reason": ""})
@@ -237,7 +237,7 @@ def test_report_post(as_user, cast, board):  # type: ignore[no-untyped-def]
     )
 
 
-def test_notifications_page_and_unread(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_notifications_page_and_unread(as_user, cast, board):
     fp, member = cast.users["focal_point"], cast.users["member"]
     topic = make_topic(fp, board.open)
     services.post_create(user=member, topic=topic, source="reply", enforce_rate_limit=False)
@@ -252,7 +252,7 @@ def test_notifications_page_and_unread(as_user, cast, board):  # type: ignore[no
     assert not Notification.objects.filter(user=fp, read_at__isnull=True).exists()
 
 
-def test_watch_toggle(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_watch_toggle(as_user, cast, board):
     client = as_user(cast.users["member"])
     client.post(reverse("forum:category_watch", args=["health"]))
     assert cast.users["member"].forum_subscriptions.filter(category=board.open).exists()
@@ -260,14 +260,14 @@ def test_watch_toggle(as_user, cast, board):  # type: ignore[no-untyped-def]
     assert not cast.users["member"].forum_subscriptions.exists()
 
 
-def test_profile_handle_form(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_profile_handle_form(as_user, cast, board):
     client = as_user(cast.users["member"])
     response = client.post(reverse("forum:profile"), {"handle": "<b>x</b>"})
     assert response.status_code == 400 and "Handle:" in response.content.decode()
     assert client.post(reverse("forum:profile"), {"handle": "nurlan"}).status_code == 302
 
 
-def test_search_page(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_search_page(as_user, cast, board):
     make_topic(
         cast.users["focal_point"],
         board.open,
@@ -288,7 +288,7 @@ def test_search_page(as_user, cast, board):  # type: ignore[no-untyped-def]
     assert "Migration definitions" in body and "Secret migration case" not in body
 
 
-def test_spanish_pages(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_spanish_pages(as_user, cast, board):
     member = cast.users["member"]
     member.language = "es"
     member.save()
@@ -299,7 +299,7 @@ def test_spanish_pages(as_user, cast, board):  # type: ignore[no-untyped-def]
 
 
 @translation.override("en")
-def test_discussions_for_tag(cast, board, as_user):  # type: ignore[no-untyped-def]
+def test_discussions_for_tag(cast, board, as_user):
     make_topic(
         cast.users["focal_point"], board.open, title="About Kazakhstan", subject=cast.country_a
     )
@@ -317,7 +317,7 @@ def test_discussions_for_tag(cast, board, as_user):  # type: ignore[no-untyped-d
     assert "About Kazakhstan" in html and "Discuss this" not in html
 
 
-def test_discuss_this_form_prelinked(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_discuss_this_form_prelinked(as_user, cast, board):
     client = as_user(cast.users["focal_point"])
     ref = subject_reference(cast.country_a)
     url = reverse("forum:topic_create") + f"?subject={ref}"
@@ -336,13 +336,13 @@ def test_discuss_this_form_prelinked(as_user, cast, board):  # type: ignore[no-u
     assert client.get(reverse("forum:topic_create") + "?subject=999:1").status_code == 404
 
 
-def _queries(client, url):  # type: ignore[no-untyped-def]
+def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
 
 
-def _fill_topic(topic, users, n, settings, tmp_path):  # type: ignore[no-untyped-def]
+def _fill_topic(topic, users, n, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     for i in range(n - 1):
         services.post_create(
@@ -358,7 +358,7 @@ def _fill_topic(topic, users, n, settings, tmp_path):  # type: ignore[no-untyped
 
 def test_topic_page_constant_queries(
     as_user, cast, board, django_assert_num_queries, settings, tmp_path
-):  # type: ignore[no-untyped-def]
+):
     users = [cast.users[r] for r in ("focal_point", "member", "agency_focal_point", "coordinator")]
     small = make_topic(users[0], board.open, title="Small topic")
     big = make_topic(users[0], board.open, title="Big topic")
@@ -370,7 +370,7 @@ def test_topic_page_constant_queries(
         client.get(big.get_absolute_url())
 
 
-def test_category_page_constant_queries(as_user, cast, board, django_assert_num_queries):  # type: ignore[no-untyped-def]
+def test_category_page_constant_queries(as_user, cast, board, django_assert_num_queries):
     users = [cast.users[r] for r in ("focal_point", "focal_point_b", "agency_focal_point")]
     for i in range(2):
         make_topic(users[i % 3], board.open, title=f"Small topic {i}")
@@ -382,7 +382,7 @@ def test_category_page_constant_queries(as_user, cast, board, django_assert_num_
         client.get(reverse("forum:category", args=["reconciliation"]))
 
 
-def test_search_and_notifications_constant_queries(as_user, cast, board, django_assert_num_queries):  # type: ignore[no-untyped-def]
+def test_search_and_notifications_constant_queries(as_user, cast, board, django_assert_num_queries):
     fp = cast.users["focal_point"]
     for i in range(2):
         make_topic(fp, board.open, title=f"Alpha topic {i}", source="alpha")
@@ -394,7 +394,7 @@ def test_search_and_notifications_constant_queries(as_user, cast, board, django_
         client.get(reverse("forum:search") + "?q=beta")
 
 
-def test_search_page_links_keep_the_query(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_search_page_links_keep_the_query(as_user, cast, board):
     """Page links of the shared pagination include carry the search words, escaped."""
     for number in range(25):
         make_topic(
@@ -410,7 +410,7 @@ def test_search_page_links_keep_the_query(as_user, cast, board):  # type: ignore
     assert 'href="?q=usual%20residence&amp;page=1" rel="prev"' in second.content.decode()
 
 
-def test_category_page_links_without_a_query(as_user, cast, board):  # type: ignore[no-untyped-def]
+def test_category_page_links_without_a_query(as_user, cast, board):
     for number in range(35):
         make_topic(cast.users["focal_point"], board.open, title=f"Topic number {number}")
     body = (

@@ -13,6 +13,7 @@ import functools
 import io
 import re
 import zipfile
+from collections.abc import Callable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from hypothesis import strategies as st
 
 from indicators import services
 from indicators.imports import write_template
-from indicators.models import Observation, SheetEvent, UploadedFile
-from portal.models import AuditEvent, PendingTask
+from indicators.models import DataSheet, Observation, SheetEvent, UploadedFile
+from portal.models import AuditEvent, PendingTask, User
 from portal.services import reference_data_load
 from tests.indicators.conftest import PORTAL_CSV
 
@@ -89,7 +90,7 @@ HUGE = [b"1e309", b"-1e400", b"9" * 400, b"NaN", b"inf", b"-0", b"1,5", b"0x10",
 ENCODINGS = ["utf-16", "cp1251", "latin-1", "utf-8-sig", "utf-32", "koi8-r"]
 
 
-def _at(data: bytes, where: float) -> int:
+def _at(data: Sized, where: float) -> int:
     return min(len(data), max(0, int(len(data) * where)))
 
 
@@ -150,7 +151,7 @@ def huge_number(data: bytes, p: dict) -> bytes:
     found = _numbers(data)
     if not found:
         return data + HUGE[p["i"] % len(HUGE)]
-    m = found[_at(found, p["where"]) % len(found)]  # type: ignore[arg-type]
+    m = found[_at(found, p["where"]) % len(found)]
     return data[: m.start()] + HUGE[p["i"] % len(HUGE)] + data[m.end() :]
 
 
@@ -184,6 +185,9 @@ def break_xml(data: bytes, p: dict) -> bytes:
     return data[: m.start()] + junk + data[m.end() :]
 
 
+Mutation = Callable[[bytes, dict], bytes]
+
+
 def xml_attribute(data: bytes, p: dict) -> bytes:
     """Replace one attribute value: a wrong code, a blank, a huge number."""
     attrs = list(re.finditer(rb'="([^"]*)"', data))
@@ -194,7 +198,7 @@ def xml_attribute(data: bytes, p: dict) -> bytes:
     return data[: m.start(1)] + value + data[m.end(1) :]
 
 
-TEXT_MUTATIONS = {
+TEXT_MUTATIONS: dict[str, Mutation] = {
     "truncate": truncate,
     "flip": flip,
     "nul": nul,
@@ -207,7 +211,7 @@ TEXT_MUTATIONS = {
     "duplicate_row": duplicate_row,
     "drop_row": drop_row,
 }
-XML_MUTATIONS = {
+XML_MUTATIONS: dict[str, Mutation] = {
     "truncate": truncate,
     "flip": flip,
     "nul": nul,
@@ -220,7 +224,7 @@ XML_MUTATIONS = {
 }
 
 
-def _xlsx_member(data: bytes, p: dict, inner) -> bytes:  # type: ignore[no-untyped-def]
+def _xlsx_member(data: bytes, p: dict, inner) -> bytes:
     """Apply an XML mutation to one member of the workbook and zip it again."""
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
@@ -238,11 +242,11 @@ def _xlsx_member(data: bytes, p: dict, inner) -> bytes:  # type: ignore[no-untyp
     return out.getvalue()
 
 
-def _member(data: bytes, p: dict, *, inner) -> bytes:  # type: ignore[no-untyped-def]
+def _member(data: bytes, p: dict, *, inner) -> bytes:
     return _xlsx_member(data, p, inner)
 
 
-XLSX_MUTATIONS = {
+XLSX_MUTATIONS: dict[str, Mutation] = {
     "raw_truncate": truncate,
     "raw_flip": flip,
     "raw_nul": nul,
@@ -251,7 +255,11 @@ XLSX_MUTATIONS = {
         for name, fn in {**XML_MUTATIONS, "empty_value": xml_attribute}.items()
     },
 }
-MUTATIONS = {"csv": TEXT_MUTATIONS, "opensdg": TEXT_MUTATIONS, "sdmx": XML_MUTATIONS}
+MUTATIONS: dict[str, dict[str, Mutation]] = {
+    "csv": TEXT_MUTATIONS,
+    "opensdg": TEXT_MUTATIONS,
+    "sdmx": XML_MUTATIONS,
+}
 MUTATIONS["xlsx"] = XLSX_MUTATIONS
 
 PARAMS = st.fixed_dictionaries(
@@ -267,7 +275,7 @@ PARAMS = st.fixed_dictionaries(
 )
 
 
-def cases(kind: str):  # type: ignore[no-untyped-def]
+def cases(kind: str):
     return st.tuples(
         st.sampled_from(SEEDS[kind]),
         st.lists(
@@ -282,12 +290,12 @@ def cases(kind: str):  # type: ignore[no-untyped-def]
 
 @dataclass
 class World:
-    sheets: dict[str, object]
-    users: dict[str, object]
+    sheets: dict[str, DataSheet]
+    users: dict[str, User]
 
 
 @pytest.fixture
-def world(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def world(sheet_world, round_2026):
     reference_data_load()
     users = {"KAZ": sheet_world.users["focal_point"], "KGZ": sheet_world.users["focal_point_b"]}
     sheets = {
@@ -308,13 +316,13 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def _mutate(kind: str, data: bytes, steps) -> bytes:  # type: ignore[no-untyped-def]
+def _mutate(kind: str, data: bytes, steps) -> bytes:
     for name, params in steps:
         data = MUTATIONS[kind][name](data, params)
     return data
 
 
-def check_one(world: World, kind: str, case) -> str:  # type: ignore[no-untyped-def]
+def check_one(world: World, kind: str, case) -> str:
     (name, seed), steps, fmt = case
     data = _mutate(kind, seed, steps)
     iso3 = "KGZ" if kind == "sdmx" else "KAZ"
@@ -366,7 +374,7 @@ def _run(kind: str, world: World) -> None:
 
     @FUZZ
     @given(case=cases(kind))
-    def one(case) -> None:  # type: ignore[no-untyped-def]
+    def one(case) -> None:
         outcome = check_one(world, kind, case)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
 

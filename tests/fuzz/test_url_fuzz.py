@@ -115,14 +115,14 @@ def _routes() -> list[Route]:
     return [r for r in all_routes() if not r.is_api and r.name not in SKIP]
 
 
-def _client(world, role: str) -> Client:  # type: ignore[no-untyped-def]
+def _client(world, role: str) -> Client:
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(world.cast.users[role])
     return client
 
 
-def _bodies(world) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _bodies(world) -> list[dict[str, str]]:
     """Each parameter gets each payload once (rotated, so names mix payloads); then a body
     of NUL bytes alone (refused before any view, which would hide the other payloads)."""
     obs = world.observation_b.pk
@@ -151,7 +151,7 @@ def _request(client: Client, method: str, url: str, data: dict[str, str] | None 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_server_error_on_hostile_input(world, role):  # type: ignore[no-untyped-def]
+def test_no_server_error_on_hostile_input(world, role):
     client = _client(world, role)
     bodies = _bodies(world)
     failures: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 import openpyxl
 from openpyxl.styles import Font
@@ -67,7 +68,7 @@ def workbook_bytes(book: openpyxl.Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def data_book(*rows: list[object]) -> openpyxl.Workbook:
+def data_book(*rows: Sequence[object]) -> openpyxl.Workbook:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Data"

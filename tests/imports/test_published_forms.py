@@ -14,7 +14,7 @@ from indicators.imports._common import parse_period
 from .helpers import ss_message
 
 
-def _csv(name: str, text: str):  # type: ignore[no-untyped-def]
+def _csv(name: str, text: str):
     return parse_upload(name, text.encode())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from indicators.imports import ParsedRow, parse_upload
 from indicators.imports.sdmx1_reader import read_with_sdmx1
 
@@ -77,7 +79,7 @@ COMPACT_20 = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _row(**fields) -> ParsedRow:
-    base = dict(
+    base: dict[str, Any] = dict(
         file="m.xml",
         indicator="",
         series_code="",

@@ -8,12 +8,12 @@ from portal.models import SubnationalArea
 
 
 @pytest.fixture
-def indicators(db):  # type: ignore[no-untyped-def]
+def indicators(db):
     indicators_load()
 
 
 @pytest.fixture
-def round_2026(db):  # type: ignore[no-untyped-def]
+def round_2026(db):
     return ReportingRound.objects.create(
         code="2026",
         name_en="2026 round",
@@ -24,13 +24,13 @@ def round_2026(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sheet_world(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def sheet_world(cast, indicators, round_2026):
     SubnationalArea.objects.create(country=cast.country_a, code="KZAKM", name_en="Akmola Region")
     return cast
 
 
 @pytest.fixture
-def draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def draft(sheet_world, round_2026):
     """A draft of country A holding PORTAL_CSV's four values."""
     from indicators import services
 

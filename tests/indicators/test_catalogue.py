@@ -5,7 +5,7 @@ import pytest
 from indicators.models import InformationFlow, StatisticalOperation
 
 
-def _add(client, iso3="KAZ", name="Household survey"):  # type: ignore[no-untyped-def]
+def _add(client, iso3="KAZ", name="Household survey"):
     return client.post(
         f"/data/countries/{iso3}/operations/",
         {

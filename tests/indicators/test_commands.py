@@ -24,7 +24,7 @@ SDG_CSV = (
 
 
 @pytest.fixture
-def world(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def world(cast, indicators, round_2026):
     reference_data_load()
     return cast
 

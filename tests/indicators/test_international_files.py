@@ -10,12 +10,12 @@ from portal.services import reference_data_load
 
 
 @pytest.fixture
-def world(sheet_world):  # type: ignore[no-untyped-def]
+def world(sheet_world):
     reference_data_load()
     return sheet_world
 
 
-def _load(world, text: str):  # type: ignore[no-untyped-def]
+def _load(world, text: str):
     return international_import(
         agency=world.agency,
         user=world.users["agency_focal_point"],
@@ -24,7 +24,7 @@ def _load(world, text: str):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_spreadsheet_export_with_publishers_habits_is_stored(world):  # type: ignore[no-untyped-def]
+def test_a_spreadsheet_export_with_publishers_habits_is_stored(world):
     text = (
         "seriescode;geoareacode;timeperiod;value;[Sex];[Units];OBS_STATUS;COMMENT\n"
         "sh_dyn_mort;kgz;2014-2015;21,5;female;PER_1000_LIVE_BIRTHS;E;survey\n"
@@ -51,7 +51,7 @@ def test_a_spreadsheet_export_with_publishers_habits_is_stored(world):  # type: 
         ("SH_DYN_MORT,417,17,5", "TimePeriod", "time period must be a year"),
     ],
 )
-def test_a_bad_row_names_row_field_reason_and_stores_nothing(world, bad_row, column, reason):  # type: ignore[no-untyped-def]
+def test_a_bad_row_names_row_field_reason_and_stores_nothing(world, bad_row, column, reason):
     text = f"SeriesCode,GeoAreaCode,TimePeriod,Value\nSH_DYN_MORT,417,2015,21.3\n{bad_row}\n"
     outcome = _load(world, text)
     [problem] = outcome.problems
@@ -61,7 +61,7 @@ def test_a_bad_row_names_row_field_reason_and_stores_nothing(world, bad_row, col
     assert not InternationalObservation.objects.exists()
 
 
-def _load_opensdg(world, name: str, text: str):  # type: ignore[no-untyped-def]
+def _load_opensdg(world, name: str, text: str):
     return international_import(
         agency=world.agency,
         user=world.users["agency_focal_point"],
@@ -70,7 +70,7 @@ def _load_opensdg(world, name: str, text: str):  # type: ignore[no-untyped-def]
     )
 
 
-def test_an_open_sdg_release_names_each_country_in_ref_area(world):  # type: ignore[no-untyped-def]
+def test_an_open_sdg_release_names_each_country_in_ref_area(world):
     text = (
         "Year,REF_AREA,Sex,Units,OBS_STATUS,COMMENT,Value\n"
         "2015,kgz,,Per 1000 live births,A,,21.3\n"
@@ -91,7 +91,7 @@ def test_an_open_sdg_release_names_each_country_in_ref_area(world):  # type: ign
     ]
 
 
-def test_an_open_sdg_release_row_without_a_country_is_refused(world):  # type: ignore[no-untyped-def]
+def test_an_open_sdg_release_row_without_a_country_is_refused(world):
     text = "Year,REF_AREA,Value\n2015,417,21.3\n2016,,20.1\n"
     outcome = _load_opensdg(world, "indicator_3-2-1.csv", text)
     [problem] = outcome.problems
@@ -100,7 +100,7 @@ def test_an_open_sdg_release_row_without_a_country_is_refused(world):  # type: i
     assert not InternationalRelease.objects.exists()
 
 
-def test_an_open_sdg_release_of_an_untracked_indicator_is_listed(world):  # type: ignore[no-untyped-def]
+def test_an_open_sdg_release_of_an_untracked_indicator_is_listed(world):
     text = "Year,REF_AREA,Value\n2015,417,5\n"
     outcome = _load_opensdg(world, "indicator_9-9-9.csv", text)
     assert outcome.not_tracked == {"9.9.9": 1}

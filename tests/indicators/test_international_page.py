@@ -14,19 +14,19 @@ CSV = (
 
 
 @pytest.fixture
-def world(sheet_world):  # type: ignore[no-untyped-def]
+def world(sheet_world):
     reference_data_load()
     return sheet_world
 
 
-def _preview(client, agency, text, name="unicef.csv"):  # type: ignore[no-untyped-def]
+def _preview(client, agency, text, name="unicef.csv"):
     upload = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
     return client.post(
         "/data/international/", {"agency": agency.pk, "format": "sdg-csv", "data_files": [upload]}
     )
 
 
-def _post(client, agency, text, name="unicef.csv"):  # type: ignore[no-untyped-def]
+def _post(client, agency, text, name="unicef.csv"):
     """Load a release: the preview, then the confirmation when the preview allows it."""
     response = _preview(client, agency, text, name)
     if response.status_code != 200 or "token" not in response.context:
@@ -102,7 +102,7 @@ API_HEADER = (
 )
 
 
-def _api_row(area, name, year, value, sex="BOTHSEX", age="<5Y"):  # type: ignore[no-untyped-def]
+def _api_row(area, name, year, value, sex="BOTHSEX", age="<5Y"):
     return (
         f"3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,{area},{name},{year},{value},{year},,,,,"
         f"UN IGME,,,{age},ALLAREA,E,G,{sex},PER_1000_LIVE_BIRTHS\n"

@@ -18,7 +18,7 @@ COLUMNS = [
 ]
 
 
-def _sheet_with_values(sheet_world, round_2026, code):  # type: ignore[no-untyped-def]
+def _sheet_with_values(sheet_world, round_2026, code):
     from indicators.models import ReportingRound
 
     fp = sheet_world.users["focal_point"]
@@ -37,7 +37,7 @@ def _sheet_with_values(sheet_world, round_2026, code):  # type: ignore[no-untype
     return sheet
 
 
-def _tricky_changes(sheet, operation, upload, user):  # type: ignore[no-untyped-def]
+def _tricky_changes(sheet, operation, upload, user):
     """Changed instances as the import builds them: Decimals of every shape, NULLs both ways,
     empty and non-ASCII texts, quotes and backslashes, a long footnote, a new provenance."""
     at = datetime.datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=datetime.UTC)
@@ -68,14 +68,14 @@ def _tricky_changes(sheet, operation, upload, user):  # type: ignore[no-untyped-
     return changed
 
 
-def _stored(sheet):  # type: ignore[no-untyped-def]
+def _stored(sheet):
     return list(
         sheet.observations.order_by("year", "area_id", "disaggregation").values_list(*COLUMNS)
     )
 
 
 @pytest.mark.django_db(transaction=False)
-def test_instances_update_stores_what_bulk_update_stores(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def test_instances_update_stores_what_bulk_update_stores(sheet_world, round_2026):
     fp = sheet_world.users["focal_point"]
     operation = StatisticalOperation.objects.create(
         country=sheet_world.country_a,
@@ -102,7 +102,7 @@ def test_instances_update_stores_what_bulk_update_stores(sheet_world, round_2026
 
 
 @pytest.mark.django_db
-def test_instances_update_in_small_batches_and_a_missing_pk(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def test_instances_update_in_small_batches_and_a_missing_pk(sheet_world, round_2026):
     sheet = _sheet_with_values(sheet_world, round_2026, "BATCH")
     rows = list(sheet.observations.order_by("pk"))
     for number, obs in enumerate(rows):
@@ -119,7 +119,7 @@ def test_instances_update_in_small_batches_and_a_missing_pk(sheet_world, round_2
 
 
 @pytest.mark.django_db
-def test_instances_update_refuses_a_too_long_text(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def test_instances_update_refuses_a_too_long_text(sheet_world, round_2026):
     from django.db import connection
 
     sheet = _sheet_with_values(sheet_world, round_2026, "LONG")

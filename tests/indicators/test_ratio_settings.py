@@ -10,7 +10,7 @@ from indicators.engine.progress_ratio import Thresholds
 from indicators.models import Indicator
 
 
-def test_defaults_follow_the_indicator(indicators):  # type: ignore[no-untyped-def]
+def test_defaults_follow_the_indicator(indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     base, target, thresholds = indicator.ratio_settings()
     assert (base, target) == (indicator.baseline_year, indicator.target_year)
@@ -27,7 +27,7 @@ def test_defaults_follow_the_indicator(indicators):  # type: ignore[no-untyped-d
     )
 
 
-def test_bad_settings_are_refused_naming_the_field(indicators):  # type: ignore[no-untyped-def]
+def test_bad_settings_are_refused_naming_the_field(indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     indicator.ratio_base_year, indicator.ratio_target_year = 2030, 2015
     with pytest.raises(ValidationError) as error:

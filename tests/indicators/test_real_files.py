@@ -17,7 +17,7 @@ KGZ = sorted((DATA / "kyrgyzstan-sdmx" / "data").glob("*"))
 
 
 @pytest.fixture
-def world(db, indicators):  # type: ignore[no-untyped-def]
+def world(db, indicators):
     reference_data_load()
     return {
         "KAZ": RowMapper(country=Country.objects.get(iso3="KAZ")),

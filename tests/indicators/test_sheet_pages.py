@@ -8,7 +8,7 @@ from indicators.models import DataSheet, Indicator, Observation
 from indicators.views import SHEET_PAGE_SIZE
 
 
-def _sheet_with(cast, round_2026, years: dict[str, range]) -> DataSheet:  # type: ignore[no-untyped-def]
+def _sheet_with(cast, round_2026, years: dict[str, range]) -> DataSheet:
     sheet = DataSheet.objects.create(country=cast.country_a, round=round_2026, version=1)
     codes = dict(Indicator.objects.values_list("code", "pk"))
     Observation.objects.bulk_create(
@@ -27,7 +27,7 @@ def _sheet_with(cast, round_2026, years: dict[str, range]) -> DataSheet:  # type
     return sheet
 
 
-def test_values_are_paged_with_the_filter_kept(client, sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def test_values_are_paged_with_the_filter_kept(client, sheet_world, round_2026):
     sheet = _sheet_with(sheet_world, round_2026, {"3.2.1": range(150), "3.2.2": range(120)})
     client.force_login(sheet_world.users["focal_point"])
     first = client.get(f"/data/sheets/{sheet.pk}/")
@@ -46,7 +46,7 @@ def test_values_are_paged_with_the_filter_kept(client, sheet_world, round_2026):
     assert "270 values" in body and 'href="?indicator=3.2.1&amp;page=1"' in body
 
 
-def test_a_page_out_of_range_or_not_a_number_shows_a_page(client, sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def test_a_page_out_of_range_or_not_a_number_shows_a_page(client, sheet_world, round_2026):
     sheet = _sheet_with(sheet_world, round_2026, {"3.2.1": range(150)})
     client.force_login(sheet_world.users["focal_point"])
     for page in ("999", "abc", "-1"):
@@ -55,7 +55,7 @@ def test_a_page_out_of_range_or_not_a_number_shows_a_page(client, sheet_world, r
         assert len(response.context["observations"]) > 0
 
 
-def test_a_small_sheet_has_no_page_links(client, sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def test_a_small_sheet_has_no_page_links(client, sheet_world, round_2026):
     sheet = _sheet_with(sheet_world, round_2026, {"3.2.1": range(5)})
     client.force_login(sheet_world.users["focal_point"])
     body = client.get(f"/data/sheets/{sheet.pk}/").content.decode()

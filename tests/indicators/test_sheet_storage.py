@@ -45,7 +45,7 @@ def _import(sheet, user, text, name="kaz.csv", mode="merge", **kwargs):
 
 
 @pytest.fixture
-def survey(sheet_world):  # type: ignore[no-untyped-def]
+def survey(sheet_world):
     return StatisticalOperation.objects.create(
         country=sheet_world.country_a,
         name="Survey 2020",
@@ -128,7 +128,7 @@ def test_copy_is_one_statement(sheet_world, round_2026, django_assert_num_querie
     assert _values(target) == _values(source)
 
 
-def _returned_with_comments(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def _returned_with_comments(sheet_world, round_2026):
     fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
     _import(sheet, fp, CSV_WITH_SOURCE)

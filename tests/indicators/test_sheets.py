@@ -237,7 +237,7 @@ def test_submit_and_accept_send_mail_in_each_recipients_language(sheet_world, ro
     assert mail.outbox[1].to == [fp.email] and "fue aceptada" in mail.outbox[1].subject
 
 
-def _grid_draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def _grid_draft(sheet_world, round_2026):
     fp = sheet_world.users["focal_point"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
     token, _ = _import(sheet, fp, [("kaz.csv", PORTAL_CSV.encode())])

@@ -13,18 +13,18 @@ from tests.indicators.conftest import PORTAL_CSV, db_snapshot
 
 
 @pytest.fixture
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
-def sheet(sheet_world, round_2026, settings, _media):  # type: ignore[no-untyped-def]
+def sheet(sheet_world, round_2026, settings, _media):
     settings.PORTAL_ASYNC_UPLOAD_BYTES = 100  # PORTAL_CSV is above it
     fp = sheet_world.users["focal_point"]
     return services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
 
 
-def _upload(client, sheet, text, capture):  # type: ignore[no-untyped-def]
+def _upload(client, sheet, text, capture):
     """Post the file; the task runs in-process (embedded default) or, with a broker and no
     worker in this test, is run here as the worker would."""
     upload = SimpleUploadedFile("kaz.csv", text.encode(), content_type="text/csv")
@@ -199,14 +199,14 @@ def test_the_staging_sweep_forgets_jobs_older_than_their_files(sheet_world, shee
 
 
 @pytest.fixture
-def parse_calls(monkeypatch):  # type: ignore[no-untyped-def]
+def parse_calls(monkeypatch):
     """The names of the files parsed from now on (the parser itself still runs)."""
     import indicators.imports
 
     calls: list[str] = []
     real = indicators.imports.parse_upload
 
-    def counting(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(name, *args, **kwargs):
         calls.append(name)
         return real(name, *args, **kwargs)
 

@@ -23,7 +23,7 @@ def _wait_finished(job: UploadJob, timeout: float = 60) -> UploadJob:
     pytest.fail(f"the worker did not finish upload job {job.pk}: {job.status} {job.stage}")
 
 
-def _post(client, sheet, text):  # type: ignore[no-untyped-def]
+def _post(client, sheet, text):
     upload = SimpleUploadedFile("kaz.csv", text.encode(), content_type="text/csv")
     response = client.post(f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload]})
     job = UploadJob.objects.get(sheet=sheet)

@@ -221,7 +221,7 @@ def test_upload_page_merges_by_default_and_lists_removals_before_replacing(
     client.force_login(sheet_world.users["focal_point"])
     one_row = "\n".join(PORTAL_CSV.splitlines()[:2]).replace("14.6", "14.7") + "\n"
 
-    def upload(mode):  # type: ignore[no-untyped-def]
+    def upload(mode):
         files = [SimpleUploadedFile("one.csv", one_row.encode(), content_type="text/csv")]
         return client.post(f"/data/sheets/{draft.pk}/upload/", {"data_files": files, "mode": mode})
 

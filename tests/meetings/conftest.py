@@ -9,12 +9,12 @@ from .factories import MeetingFactory, PartnerFactory
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
-def upcoming(cast):  # type: ignore[no-untyped-def]
+def upcoming(cast):
     """A members' workshop next month, organised by country A (KAZ)."""
     start = timezone.localdate() + dt.timedelta(days=30)
     meeting = MeetingFactory(

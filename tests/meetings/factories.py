@@ -16,7 +16,7 @@ from meetings.models import (
 from tests.factories import OrganisationFactory, UserFactory
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     class Meta:
         model = Meeting
 
@@ -30,7 +30,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     visibility = "public"
 
 
-class PartnerFactory(factory.django.DjangoModelFactory):
+class PartnerFactory(factory.django.DjangoModelFactory[MeetingPartner]):
     class Meta:
         model = MeetingPartner
 
@@ -38,7 +38,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     role = MeetingPartner.Role.ORGANISER
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     class Meta:
         model = Participant
 
@@ -51,7 +51,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     attendance = Participant.Attendance.ATTENDED
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(factory.django.DjangoModelFactory[ActionItem]):
     class Meta:
         model = ActionItem
 
@@ -60,7 +60,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Action {n}")
 
 
-class BienniumFactory(factory.django.DjangoModelFactory):
+class BienniumFactory(factory.django.DjangoModelFactory[Biennium]):
     class Meta:
         model = Biennium
 
@@ -69,7 +69,7 @@ class BienniumFactory(factory.django.DjangoModelFactory):
     end_year = 2013
 
 
-class ObjectiveFactory(factory.django.DjangoModelFactory):
+class ObjectiveFactory(factory.django.DjangoModelFactory[Objective]):
     class Meta:
         model = Objective
 
@@ -78,7 +78,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Objective {n}")
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
     class Meta:
         model = Activity
 

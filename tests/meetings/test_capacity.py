@@ -17,7 +17,7 @@ from tests.meetings.roles import ROLES, assert_members_page, login, recording_st
 
 
 @pytest.fixture
-def training(cast):  # type: ignore[no-untyped-def]
+def training(cast):
     return Training.objects.create(
         title="Course on SDG metadata",
         kind=Training.Kind.COURSE,
@@ -29,7 +29,7 @@ def training(cast):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 @pytest.mark.parametrize("name", ["meetings:capacity", "meetings:financing"])
-def test_pages_are_for_members(client, cast, training, role, name):  # type: ignore[no-untyped-def]
+def test_pages_are_for_members(client, cast, training, role, name):
     login(client, cast, role)
     response = client.get(reverse(name))
     assert_members_page(response, role)
@@ -37,7 +37,7 @@ def test_pages_are_for_members(client, cast, training, role, name):  # type: ign
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 @pytest.mark.parametrize("kind", ["training", "mission", "expert", "grant"])
-def test_only_the_secretariat_records(client, cast, role, kind):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_records(client, cast, role, kind):
     login(client, cast, role)
     response = client.get(reverse("meetings:capacity_new", args=[kind]))
     expected = recording_status(role)
@@ -45,7 +45,7 @@ def test_only_the_secretariat_records(client, cast, role, kind):  # type: ignore
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_trainee_figures_only_by_the_secretariat(client, cast, training, role):  # type: ignore[no-untyped-def]
+def test_trainee_figures_only_by_the_secretariat(client, cast, training, role):
     login(client, cast, role)
     data = {"country": cast.country_a.pk, "women": 3, "men": 2}
     response = client.post(reverse("meetings:training", args=[training.pk]), data)
@@ -60,7 +60,7 @@ def test_trainee_figures_only_by_the_secretariat(client, cast, training, role): 
     "url",
     ["api_v1:training_list", "api_v1:mission_list", "api_v1:expert_list", "api_v1:grant_list"],
 )
-def test_api_for_members_only(client, cast, training, url):  # type: ignore[no-untyped-def]
+def test_api_for_members_only(client, cast, training, url):
     assert client.get(reverse(url)).status_code in (401, 403)
     client.force_login(cast.users["observer"])
     response = client.get(reverse(url))
@@ -69,14 +69,14 @@ def test_api_for_members_only(client, cast, training, url):  # type: ignore[no-u
         assert response.json()["results"][0]["title"] == "Course on SDG metadata"
 
 
-def test_training_api_lists_trainees_by_country_and_sex(client, cast, training):  # type: ignore[no-untyped-def]
+def test_training_api_lists_trainees_by_country_and_sex(client, cast, training):
     TraineeCount.objects.create(training=training, country=cast.country_b, women=4, men=1)
     client.force_login(cast.users["member"])
     row = client.get(reverse("api_v1:training_list")).json()["results"][0]
     assert row["trainees"] == [{"country": "KGZ", "women": 4, "men": 1}]
 
 
-def test_replacing_trainee_figures_asks_first(client, cast, training):  # type: ignore[no-untyped-def]
+def test_replacing_trainee_figures_asks_first(client, cast, training):
     client.force_login(cast.users["coordinator"])
     url = reverse("meetings:training", args=[training.pk])
     client.post(url, {"country": cast.country_a.pk, "women": 5, "men": 7})
@@ -103,7 +103,7 @@ def test_replacing_trainee_figures_asks_first(client, cast, training):  # type: 
         ("amount", "1e400", "no more than 14 digits"),
     ],
 )
-def test_bad_grant_is_refused_whole(client, cast, field, value, message):  # type: ignore[no-untyped-def]
+def test_bad_grant_is_refused_whole(client, cast, field, value, message):
     client.force_login(cast.users["coordinator"])
     data = {
         "title": "Regional project",
@@ -120,7 +120,7 @@ def test_bad_grant_is_refused_whole(client, cast, field, value, message):  # typ
     assert not Grant.objects.exists()
 
 
-def test_grant_saved_with_currency_in_capitals(client, cast):  # type: ignore[no-untyped-def]
+def test_grant_saved_with_currency_in_capitals(client, cast):
     client.force_login(cast.users["coordinator"])
     data = {
         "title": "Regional project",
@@ -136,7 +136,7 @@ def test_grant_saved_with_currency_in_capitals(client, cast):  # type: ignore[no
     assert AuditEvent.objects.filter(action="grant.create", object_id=str(grant.pk)).exists()
 
 
-def test_bad_mission_dates_refused(client, cast):  # type: ignore[no-untyped-def]
+def test_bad_mission_dates_refused(client, cast):
     client.force_login(cast.users["coordinator"])
     sender = cast.users["focal_point"].organisation
     data = {
@@ -155,12 +155,12 @@ def test_bad_mission_dates_refused(client, cast):  # type: ignore[no-untyped-def
     assert Mission.objects.get().host_country == cast.country_b
 
 
-def test_unknown_kind_is_404(client, cast):  # type: ignore[no-untyped-def]
+def test_unknown_kind_is_404(client, cast):
     client.force_login(cast.users["coordinator"])
     assert client.get(reverse("meetings:capacity_new", args=["donkey"])).status_code == 404
 
 
-def test_funding_totals_by_currency_and_unstated(cast):  # type: ignore[no-untyped-def]
+def test_funding_totals_by_currency_and_unstated(cast):
     Grant.objects.create(title="a", donor_name="X", amount=Decimal("100.10"), currency="USD")
     Grant.objects.create(
         title="b", donor_name="X", amount=Decimal("50"), currency="USD", status="disbursed"
@@ -177,7 +177,7 @@ def test_funding_totals_by_currency_and_unstated(cast):  # type: ignore[no-untyp
     assert totals.unstated == 1
 
 
-def test_expert_filter_by_topic(client, cast):  # type: ignore[no-untyped-def]
+def test_expert_filter_by_topic(client, cast):
     org = cast.users["focal_point"].organisation
     ExpertProfile.objects.create(name="Ana Pérez", organisation=org, topics="census, migration")
     ExpertProfile.objects.create(
@@ -190,7 +190,7 @@ def test_expert_filter_by_topic(client, cast):  # type: ignore[no-untyped-def]
     assert "Ana Pérez" in text and "Ivan Petrov" not in text
 
 
-def test_biennium_report_funding_for_members_only(client, cast):  # type: ignore[no-untyped-def]
+def test_biennium_report_funding_for_members_only(client, cast):
     biennium = Biennium.objects.create(title="B", start_year=2012, end_year=2013)
     activity = Activity.objects.create(biennium=biennium, code="2(c)", title="Missions")
     grant = Grant.objects.create(
@@ -204,7 +204,7 @@ def test_biennium_report_funding_for_members_only(client, cast):  # type: ignore
     assert "Development Account project" in text and "not stated" in text
 
 
-def test_spanish_financing_page(client, cast):  # type: ignore[no-untyped-def]
+def test_spanish_financing_page(client, cast):
     Grant.objects.create(title="P", donor_name="X", amount=Decimal("1234567.5"), currency="USD")
     member = cast.users["member"]
     member.language = "es"
@@ -215,7 +215,7 @@ def test_spanish_financing_page(client, cast):  # type: ignore[no-untyped-def]
     assert "1\xa0234\xa0567,50" in text  # Spanish groups thousands with a (no-break) space
 
 
-def test_training_with_trainers_and_evaluation(client, cast):  # type: ignore[no-untyped-def]
+def test_training_with_trainers_and_evaluation(client, cast):
     client.force_login(cast.users["coordinator"])
     data = {
         "title": "Census workshop",
@@ -244,7 +244,7 @@ def test_training_with_trainers_and_evaluation(client, cast):  # type: ignore[no
         ({"materials_url": "javascript:alert(1)"}, "Enter a valid URL"),
     ],
 )
-def test_bad_training_refused_whole(client, cast, changes, message):  # type: ignore[no-untyped-def]
+def test_bad_training_refused_whole(client, cast, changes, message):
     client.force_login(cast.users["coordinator"])
     data = {
         "title": "Census workshop",

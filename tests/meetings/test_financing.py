@@ -18,7 +18,7 @@ from tests.meetings.roles import ROLES, assert_members_page, login, recording_st
 
 
 @pytest.fixture
-def consultation(db):  # type: ignore[no-untyped-def]
+def consultation(db):
     return Consultation.objects.create(
         date=dt.date(2012, 3, 1),
         donor_name="Regional development bank",
@@ -31,7 +31,7 @@ def consultation(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-def test_pages_and_api_for_members(client, cast, consultation, role):  # type: ignore[no-untyped-def]
+def test_pages_and_api_for_members(client, cast, consultation, role):
     login(client, cast, role)
     pages = [
         reverse("meetings:consultations"),
@@ -53,7 +53,7 @@ def test_pages_and_api_for_members(client, cast, consultation, role):  # type: i
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-def test_only_the_secretariat_records(client, cast, consultation, role):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_records(client, cast, consultation, role):
     login(client, cast, role)
     expected = recording_status(role)
     assert client.get(reverse("meetings:consultation_new")).status_code == expected
@@ -67,7 +67,7 @@ def test_only_the_secretariat_records(client, cast, consultation, role):  # type
         assert consultation.donor_name == "Regional development bank"
 
 
-def test_coordinator_records_and_edits(client, cast):  # type: ignore[no-untyped-def]
+def test_coordinator_records_and_edits(client, cast):
     client.force_login(cast.users["coordinator"])
     data = {
         "date": "2012-05-10",
@@ -106,7 +106,7 @@ def test_coordinator_records_and_edits(client, cast):  # type: ignore[no-untyped
         ("status", "won", "Select a valid choice"),
     ],
 )
-def test_bad_consultation_is_refused_whole(client, cast, field, value, message):  # type: ignore[no-untyped-def]
+def test_bad_consultation_is_refused_whole(client, cast, field, value, message):
     client.force_login(cast.users["coordinator"])
     data = {
         "date": "2012-05-10",
@@ -123,13 +123,13 @@ def test_bad_consultation_is_refused_whole(client, cast, field, value, message):
     assert not Consultation.objects.exists()
 
 
-def test_unknown_consultation_is_404(client, cast):  # type: ignore[no-untyped-def]
+def test_unknown_consultation_is_404(client, cast):
     client.force_login(cast.users["coordinator"])
     assert client.get(reverse("meetings:consultation", args=[999999])).status_code == 404
     assert client.get(reverse("meetings:consultation_edit", args=[999999])).status_code == 404
 
 
-def test_amounts_sought_by_currency_never_summed(db):  # type: ignore[no-untyped-def]
+def test_amounts_sought_by_currency_never_summed(db):
     rows = [
         Consultation(date=dt.date(2012, 1, 1), donor_name="A", amount_sought=Decimal("10")),
         Consultation(date=dt.date(2012, 1, 1), donor_name="B", amount_sought=Decimal("5.5")),
@@ -143,7 +143,7 @@ def test_amounts_sought_by_currency_never_summed(db):  # type: ignore[no-untyped
     assert unstated == 1
 
 
-def test_biennium_report_lists_consultations_for_members_only(client, cast):  # type: ignore[no-untyped-def]
+def test_biennium_report_lists_consultations_for_members_only(client, cast):
     biennium = Biennium.objects.create(title="B", start_year=2012, end_year=2013)
     activity = Activity.objects.create(biennium=biennium, code="6(a)", title="Fund-raising")
     Consultation.objects.create(
@@ -160,7 +160,7 @@ def test_biennium_report_lists_consultations_for_members_only(client, cast):  # 
     assert "Fund-raising consultations" in text
 
 
-def test_spanish_consultation_pages(client, cast, consultation):  # type: ignore[no-untyped-def]
+def test_spanish_consultation_pages(client, cast, consultation):
     consultation.amount_sought = Decimal("1234567.5")
     consultation.save()
     member = cast.users["member"]
@@ -174,7 +174,7 @@ def test_spanish_consultation_pages(client, cast, consultation):  # type: ignore
     assert "celebrada, en espera de respuesta" in detail
 
 
-def test_demo_consultations_from_the_report(db):  # type: ignore[no-untyped-def]
+def test_demo_consultations_from_the_report(db):
     from django.core.management import call_command
 
     from meetings.demo import demo_load
@@ -194,7 +194,7 @@ def test_demo_consultations_from_the_report(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("amount", ["10.005", "-5", "1234567890123", "ten thousand", "NaN"])
-def test_the_api_records_nothing(client, cast, amount):  # type: ignore[no-untyped-def]
+def test_the_api_records_nothing(client, cast, amount):
     # The consultations API is read-only: the secretariat records through the form.
     client.force_login(cast.users["coordinator"])
     data = {"date": "2012-05-10", "donor_name": "A foundation", "amount_sought": amount}
@@ -203,7 +203,7 @@ def test_the_api_records_nothing(client, cast, amount):  # type: ignore[no-untyp
     assert not Consultation.objects.exists()
 
 
-def test_biennium_workbook_lists_consultations_for_members_only(client, cast):  # type: ignore[no-untyped-def]
+def test_biennium_workbook_lists_consultations_for_members_only(client, cast):
     import io
 
     from openpyxl import load_workbook

@@ -9,7 +9,7 @@ from icalendar import Calendar
 from .factories import MeetingFactory
 
 
-def _events(response):  # type: ignore[no-untyped-def]
+def _events(response):
     assert response["Content-Type"].startswith("text/calendar")
     cal = Calendar.from_ical(response.content)
     return cal, {str(e["summary"]): e for e in cal.walk("VEVENT")}

@@ -17,7 +17,7 @@ from .factories import MeetingFactory
 
 
 @pytest.fixture
-def held(cast):  # type: ignore[no-untyped-def]
+def held(cast):
     meeting = MeetingFactory(title="Workshop on census data", visibility="public")
     nso = Organisation.objects.filter(kind="nso", country=cast.country_a).first()
     agency = Organisation.objects.filter(kind="agency").first()
@@ -41,7 +41,7 @@ def held(cast):  # type: ignore[no-untyped-def]
     return meeting
 
 
-def test_listed_mix_by_type_country_and_sex(held, cast):  # type: ignore[no-untyped-def]
+def test_listed_mix_by_type_country_and_sex(held, cast):
     with translation.override("en"):
         mix = attendance.listed_mix(held, from_attendance=True)
     assert mix.by_type == [
@@ -58,7 +58,7 @@ def test_listed_mix_by_type_country_and_sex(held, cast):  # type: ignore[no-unty
     assert dict(mix.by_sex) == {"female": 2, "male": 1, "not stated": 1}
 
 
-def test_meeting_page_shows_mix_in_english_and_spanish(client, held, cast):  # type: ignore[no-untyped-def]
+def test_meeting_page_shows_mix_in_english_and_spanish(client, held, cast):
     group = ParticipantGroup.objects.create(
         meeting=held,
         institution_type="ministry",
@@ -81,7 +81,7 @@ def test_meeting_page_shows_mix_in_english_and_spanish(client, held, cast):  # t
     assert cast.country_b.name_es in text
 
 
-def test_demo_meetings_carry_their_reported_mix_and_leads(db):  # type: ignore[no-untyped-def]
+def test_demo_meetings_carry_their_reported_mix_and_leads(db):
     call_command("load_reference", verbosity=0)
     from portal.demo import demo_load as portal_demo
 

@@ -49,7 +49,7 @@ EXPECTED = {
 }
 
 
-def _user(cast, role):  # type: ignore[no-untyped-def]
+def _user(cast, role):
     return AnonymousUser() if role == "anonymous" else cast.users[role]
 
 

@@ -16,7 +16,7 @@ from .conftest import PDF
 from .factories import MeetingFactory
 
 
-def _meeting(**overrides):  # type: ignore[no-untyped-def]
+def _meeting(**overrides):
     fields = {
         "title": "W",
         "kind": "workshop",
@@ -140,11 +140,11 @@ def test_counts_female_above_total(cast, upcoming):
     assert upcoming.reported_total is None
 
 
-def _upload(name, content):  # type: ignore[no-untyped-def]
+def _upload(name, content):
     return SimpleUploadedFile(name, content)
 
 
-def _document(cast, meeting, upload, title="Conclusions"):  # type: ignore[no-untyped-def]
+def _document(cast, meeting, upload, title="Conclusions"):
     return services.document_upload(
         meeting=meeting,
         by=cast.users["focal_point"],

@@ -66,7 +66,7 @@ def test_calendar_filters(client, cast):
     assert "Gender meeting" in body and "Migration meeting" not in body
 
 
-def _many_meetings(cast, n):  # type: ignore[no-untyped-def]
+def _many_meetings(cast, n):
     for i in range(n):
         meeting = MeetingFactory(title=f"M{i}", visibility="members" if i % 2 else "public")
         PartnerFactory(meeting=meeting, country=cast.country_a)
@@ -206,7 +206,7 @@ def test_forbidden_pages(client, cast, upcoming):
     assert client.get(reverse("meetings:document_upload", args=[upcoming.pk])).status_code == 403
 
 
-def _upload(client, meeting, name, content, **extra):  # type: ignore[no-untyped-def]
+def _upload(client, meeting, name, content, **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = {
@@ -308,7 +308,7 @@ def test_dashboard_shows_attention(client, cast, upcoming):
     assert "Upcoming workshop" in client.get("/").content.decode()
 
 
-def _stats_fixture(cast):  # type: ignore[no-untyped-def]
+def _stats_fixture(cast):
     MeetingFactory(title="Almaty", reported_total=47, reported_female=21, kind="workshop")
     listed = MeetingFactory(
         title="Lima",

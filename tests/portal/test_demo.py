@@ -22,7 +22,7 @@ from portal.models import Organisation, User
 ROOT = Path(settings.BASE_DIR)
 
 
-def _data(path: str):  # type: ignore[no-untyped-def]
+def _data(path: str):
     return json.loads((ROOT / path).read_text(encoding="utf-8"))
 
 
@@ -30,7 +30,7 @@ def _counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-def test_load_demo_twice_creates_nothing_new(db):  # type: ignore[no-untyped-def]
+def test_load_demo_twice_creates_nothing_new(db):
     call_command("load_reference", working_group=True, verbosity=0)
     call_command("load_indicators", verbosity=0)
     call_command("load_demo", quiet_logins=True)
@@ -45,7 +45,7 @@ def test_load_demo_twice_creates_nothing_new(db):  # type: ignore[no-untyped-def
     assert first["indicators.EngineRun"] >= 1
 
 
-def test_load_demo_stores_every_record_of_its_data_files(db):  # type: ignore[no-untyped-def]
+def test_load_demo_stores_every_record_of_its_data_files(db):
     call_command("load_reference", verbosity=0)
     call_command("load_indicators", verbosity=0)
     call_command("load_demo", quiet_logins=True)
@@ -92,7 +92,7 @@ def test_load_demo_stores_every_record_of_its_data_files(db):  # type: ignore[no
     )
 
 
-def test_demo_sheets_keep_the_real_data_attribution():  # type: ignore[no-untyped-def]
+def test_demo_sheets_keep_the_real_data_attribution():
     """Every demo sheet built from files in data/ names their publisher and MIT licence."""
     for sheet in _data("indicators/fixtures/demo/sheets.json")["sheets"]:
         if sheet["folder"] is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,14 +24,14 @@ from tests.indicators.conftest import PORTAL_CSV
 KEY = "3f1c9a52-5d0e-4c1b-9a55-7d8f0e2b6c11"
 
 
-def _api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def _api(user) -> APIClient:
     client = APIClient()
     _token, key = token_create(user=user, name="idempotency")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
-def _draft(world, round_2026) -> DataSheet:  # type: ignore[no-untyped-def]
+def _draft(world, round_2026) -> DataSheet:
     fp = world.users["focal_point"]
     sheet = services.datasheet_create(country=world.country_a, round=round_2026, user=fp)
     token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
@@ -40,14 +41,14 @@ def _draft(world, round_2026) -> DataSheet:  # type: ignore[no-untyped-def]
     return sheet
 
 
-def _create(client: APIClient, key: str | None = KEY, **body: str):  # type: ignore[no-untyped-def]
-    headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
+def _create(client: APIClient, key: str | None = KEY, **body: str):
+    headers: dict[str, Any] = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
     return client.post(
         "/api/v1/sheets/", {"country": "KAZ", "round": "2026", **body}, format="json", **headers
     )
 
 
-def _upload(client: APIClient, sheet: DataSheet, content: str, key: str = KEY):  # type: ignore[no-untyped-def]
+def _upload(client: APIClient, sheet: DataSheet, content: str, key: str = KEY):
     return client.post(
         f"/api/v1/sheets/{sheet.pk}/upload/",
         {"files": [SimpleUploadedFile("kaz.csv", content.encode())]},
@@ -56,17 +57,17 @@ def _upload(client: APIClient, sheet: DataSheet, content: str, key: str = KEY): 
     )
 
 
-def _submit(client: APIClient, sheet: DataSheet, key: str = KEY):  # type: ignore[no-untyped-def]
+def _submit(client: APIClient, sheet: DataSheet, key: str = KEY):
     return client.post(f"/api/v1/sheets/{sheet.pk}/submit/", HTTP_IDEMPOTENCY_KEY=key)
 
 
 @pytest.fixture
-def submit_calls(monkeypatch):  # type: ignore[no-untyped-def]
+def submit_calls(monkeypatch):
     """Counts the submissions the service really processes."""
     calls: list[int] = []
     original = services.datasheet_submit
 
-    def counting(**kwargs):  # type: ignore[no-untyped-def]
+    def counting(**kwargs):
         calls.append(kwargs["sheet"].pk)
         return original(**kwargs)
 
@@ -208,7 +209,7 @@ def test_keys_expire_after_24_hours_and_the_sweep_drops_them(sheet_world, round_
     assert not IdempotencyKey.objects.filter(pk=stale.pk).exists()
 
 
-def _in_thread(target, *args):  # type: ignore[no-untyped-def]
+def _in_thread(target, *args):
     """Run `target` in a thread with its own database connection; returns (thread, result)."""
     result: dict[str, object] = {}
 
@@ -224,13 +225,13 @@ def _in_thread(target, *args):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def held_submit(monkeypatch):  # type: ignore[no-untyped-def]
+def held_submit(monkeypatch):
     """datasheet_submit waits, once inside, until the test lets it go."""
     entered, release = threading.Event(), threading.Event()
     calls: list[int] = []
     original = services.datasheet_submit
 
-    def held(**kwargs):  # type: ignore[no-untyped-def]
+    def held(**kwargs):
         calls.append(kwargs["sheet"].pk)
         entered.set()
         assert release.wait(30), "the test never released the submission"
@@ -261,7 +262,7 @@ def test_a_duplicate_while_the_first_is_in_progress_is_a_409(sheet_world, round_
     ]
     release.set()
     thread.join(30)
-    assert first["response"].status_code == 200  # type: ignore[attr-defined]
+    assert first["response"].status_code == 200
     assert calls == [sheet.pk]
     assert _submit(_api(user), sheet)["Idempotent-Replayed"] == "true"
 
@@ -278,7 +279,7 @@ def test_simultaneous_duplicates_are_processed_once(sheet_world, round_2026, hel
     clients = [_api(user) for _ in range(4)]
     barrier = threading.Barrier(len(clients))
 
-    def post(client):  # type: ignore[no-untyped-def]
+    def post(client):
         barrier.wait(10)
         return _submit(client, sheet)
 
@@ -291,7 +292,7 @@ def test_simultaneous_duplicates_are_processed_once(sheet_world, round_2026, hel
     release.set()
     for thread, _result in threads:
         thread.join(30)
-    statuses = sorted(r["response"].status_code for _t, r in threads)  # type: ignore[attr-defined]
+    statuses = sorted(r["response"].status_code for _t, r in threads)
     assert statuses == [200, 409, 409, 409]
     assert calls == [sheet.pk]
 
@@ -332,7 +333,7 @@ def test_a_claim_committed_by_another_connection_meanwhile_wins(
         while not watcher.execute(  # until the request's insert waits on the other's row
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND wait_event_type = 'Lock'"
-        ).fetchone()[0]:  # type: ignore[index]
+        ).fetchone()[0]:
             assert time.monotonic() < deadline, "the request never waited for the other claim"
             time.sleep(0.05)
         other.commit()
@@ -341,7 +342,7 @@ def test_a_claim_committed_by_another_connection_meanwhile_wins(
         other.close()
         watcher.close()
     response = result["response"]
-    assert response.status_code == 409, response.content  # type: ignore[attr-defined]
+    assert response.status_code == 409, response.content
     assert submit_calls == []
 
 

@@ -19,7 +19,7 @@ from tests.indicators.conftest import PORTAL_CSV
 pytestmark = pytest.mark.django_db
 
 
-def _events(caplog, name):  # type: ignore[no-untyped-def]
+def _events(caplog, name):
     return [r for r in caplog.records if getattr(r, "event", None) == name]
 
 

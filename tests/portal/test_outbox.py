@@ -10,7 +10,7 @@ from portal.models import PendingTask
 from tests.indicators.conftest import PORTAL_CSV
 
 
-def _draft(world, round_2026):  # type: ignore[no-untyped-def]
+def _draft(world, round_2026):
     fp = world.users["focal_point"]
     sheet = services.datasheet_create(country=world.country_a, round=round_2026, user=fp)
     token = services.upload_stage(sheet=sheet, user=fp, files=[("kaz.csv", PORTAL_CSV.encode())])
@@ -27,7 +27,7 @@ def test_submission_survives_a_broker_outage_and_the_sweep_delivers(
     sheet = _draft(sheet_world, round_2026)
     from indicators.tasks import sheet_event_notify
 
-    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("redis is down")
 
     # Patch the task's class, never the task object (a Celery proxy): undoing an instance

@@ -16,7 +16,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
+def _english():
     with translation.override("en"):
         yield
 
@@ -53,7 +53,7 @@ PPTX = _zip(**{"_ct_.xml": "<Types/>", "ppt__slide1.xml": "<x/>"})
         (b"PK\x03\x04garbage", set()),
     ],
 )
-def test_sniff_tells_what_the_bytes_are(content, kinds):  # type: ignore[no-untyped-def]
+def test_sniff_tells_what_the_bytes_are(content, kinds):
     assert set(sniff(io.BytesIO(content))) == kinds
 
 

@@ -35,7 +35,7 @@ INTERNATIONAL = {
 }
 
 
-def make_sheet(country, round, values, version=1, supersedes=None, status="accepted"):  # type: ignore[no-untyped-def]
+def make_sheet(country, round, values, version=1, supersedes=None, status="accepted"):
     if supersedes is not None and status == "accepted":
         DataSheet.objects.filter(pk=supersedes.pk).update(is_current=False)
     sheet = DataSheet.objects.create(
@@ -64,7 +64,7 @@ def make_sheet(country, round, values, version=1, supersedes=None, status="accep
     return sheet
 
 
-def make_release(agency, values, version=1):  # type: ignore[no-untyped-def]
+def make_release(agency, values, version=1):
     from portal.models import Country
 
     InternationalRelease.objects.filter(agency=agency).update(is_current=False)
@@ -88,13 +88,13 @@ def make_release(agency, values, version=1):  # type: ignore[no-untyped-def]
     return release
 
 
-def run_inline(**scope):  # type: ignore[no-untyped-def]
+def run_inline(**scope):
     run = services.engine_run_create(trigger="command", **scope)
     return services.engine_run_inline(run=run)
 
 
 @pytest.fixture(autouse=True)
-def _eager_unless_worker(request):  # type: ignore[no-untyped-def]
+def _eager_unless_worker(request):
     """With a broker configured, run tasks in-process except in the real-worker test."""
     from portal.celery import app
 
@@ -108,7 +108,7 @@ def _eager_unless_worker(request):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def world(cast, indicators, round_2026):
     from portal.models import Region
 
     region = Region.objects.create(code="CIS", name_en="CIS", name_es="CEI", kind="group")
@@ -125,7 +125,7 @@ def world(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def computed(world):  # type: ignore[no-untyped-def]
+def computed(world):
     world.run = run_inline()
     assert world.run.status == "succeeded", world.run.problems
     return world

@@ -19,7 +19,7 @@ indicators = shared.indicators
 
 
 @pytest.fixture
-def two_cases(cast, indicators):  # type: ignore[no-untyped-def]
+def two_cases(cast, indicators):
     """KAZ: opened 2026-01-01 08:00, closed 2026-01-13 07:00 (11 whole days);
     KGZ: opened 40 days and one hour ago, still open."""
     indicator = Indicator.objects.order_by("code").first()
@@ -45,7 +45,7 @@ def two_cases(cast, indicators):  # type: ignore[no-untyped-def]
     return cast
 
 
-def test_case_list_csv_and_excel(client, two_cases):  # type: ignore[no-untyped-def]
+def test_case_list_csv_and_excel(client, two_cases):
     client.force_login(two_cases.users["observer"])
     url = reverse("indicators:reports:cases") + "?status=all"
     rows = {
@@ -64,7 +64,7 @@ def test_case_list_csv_and_excel(client, two_cases):  # type: ignore[no-untyped-
     assert kaz["closed_at"] == "2026-01-13T07:00:00+00:00" and kaz["days_to_close"] == 11
 
 
-def test_api_list_and_detail(client, two_cases):  # type: ignore[no-untyped-def]
+def test_api_list_and_detail(client, two_cases):
     client.force_login(two_cases.users["observer"])
     listed = {r["country"]: r for r in client.get("/api/v1/cases/").json()["results"]}
     assert listed["KAZ"]["opened_at"].startswith("2026-01-01T08:00:00")

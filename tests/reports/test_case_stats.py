@@ -32,7 +32,7 @@ CASES = [
 ]
 
 
-def make_cases(cast, rows, now=NOW):  # type: ignore[no-untyped-def]
+def make_cases(cast, rows, now=NOW):
     from portal.models import Agency, Country
 
     indicator = Indicator.objects.order_by("code").first()
@@ -60,16 +60,16 @@ def make_cases(cast, rows, now=NOW):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def cases(cast, indicators):  # type: ignore[no-untyped-def]
+def cases(cast, indicators):
     make_cases(cast, CASES)
     return cast
 
 
-def _by(rows, key):  # type: ignore[no-untyped-def]
+def _by(rows, key):
     return {r.key: r for r in rows}[key]
 
 
-def test_times_per_country_agency_reason_and_overall(cases):  # type: ignore[no-untyped-def]
+def test_times_per_country_agency_reason_and_overall(cases):
     stats = case_statistics(scope={}, now=NOW)
     kaz, kgz = cases.country_a.pk, cases.country_b.pk
     # KAZ closed after 10, 20, 40 days: median 20, mean 70 / 3.
@@ -99,7 +99,7 @@ def test_times_per_country_agency_reason_and_overall(cases):  # type: ignore[no-
     assert set(stats.agencies) == {unicef, who}
 
 
-def test_scoped_to_an_agency_or_a_country(cases):  # type: ignore[no-untyped-def]
+def test_scoped_to_an_agency_or_a_country(cases):
     stats = case_statistics(scope={"agency_id": cases.agency.pk}, now=NOW)
     assert (stats.total.n_open, stats.total.n_closed, stats.total.median_days) == (2, 3, 20)
     assert [r.key for r in stats.by["country"]] == [cases.country_a.pk]
@@ -108,7 +108,7 @@ def test_scoped_to_an_agency_or_a_country(cases):  # type: ignore[no-untyped-def
     assert stats.ages == {"lt30": 0, "30to90": 1, "90to180": 1, "gt180": 1}
 
 
-def test_no_cases_no_figures(cast, indicators):  # type: ignore[no-untyped-def]
+def test_no_cases_no_figures(cast, indicators):
     stats = case_statistics(scope={}, now=NOW)
     assert (stats.total.n_open, stats.total.n_closed) == (0, 0)
     assert stats.total.median_days is None and stats.total.mean_days is None
@@ -116,7 +116,7 @@ def test_no_cases_no_figures(cast, indicators):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("extra", [0, 40])
-def test_statistics_cost_a_fixed_number_of_queries(cases, django_assert_num_queries, extra):  # type: ignore[no-untyped-def]
+def test_statistics_cost_a_fixed_number_of_queries(cases, django_assert_num_queries, extra):
     rows = []
     for n in range(extra):
         country = CountryFactory(iso3=f"Y{n:02d}", iso2=f"{n:02d}", m49=f"8{n:02d}")
@@ -147,13 +147,13 @@ def test_statistics_cost_a_fixed_number_of_queries(cases, django_assert_num_quer
         ("observer", False),
     ],
 )
-def test_who_reads_the_statistics(client, cases, role, allowed):  # type: ignore[no-untyped-def]
+def test_who_reads_the_statistics(client, cases, role, allowed):
     client.force_login(cases.users[role])
     response = client.get(reverse("indicators:reports:case_statistics"))
     assert response.status_code == (200 if allowed else 403)
 
 
-def test_anonymous_is_sent_to_login(client, cases):  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(client, cases):
     response = client.get(reverse("indicators:reports:case_statistics"))
     assert response.status_code == 302 and "login" in response["Location"]
 
@@ -170,7 +170,7 @@ def _cells(html: str, table_id: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def recent_cases(cast, indicators):  # type: ignore[no-untyped-def]
+def recent_cases(cast, indicators):
     """The CASES relative to now (the page computes ages at request time)."""
     from django.utils import timezone
 
@@ -178,7 +178,7 @@ def recent_cases(cast, indicators):  # type: ignore[no-untyped-def]
     return cast
 
 
-def test_the_coordinator_reads_every_figure(client, recent_cases):  # type: ignore[no-untyped-def]
+def test_the_coordinator_reads_every_figure(client, recent_cases):
     client.force_login(recent_cases.users["coordinator"])
     html = client.get(reverse("indicators:reports:case_statistics")).content.decode()
     assert _cells(html, "case-overall") == [["5", "5", "15", "18"]]
@@ -196,7 +196,7 @@ def test_the_coordinator_reads_every_figure(client, recent_cases):  # type: igno
     assert "?status=open&amp;age=30to90" in html
 
 
-def test_a_focal_point_reads_the_own_countrys_figures(client, recent_cases):  # type: ignore[no-untyped-def]
+def test_a_focal_point_reads_the_own_countrys_figures(client, recent_cases):
     client.force_login(recent_cases.users["focal_point_b"])
     html = client.get(reverse("indicators:reports:case_statistics")).content.decode()
     assert _cells(html, "case-overall") == [["3", "2", "10", "10"]]
@@ -205,7 +205,7 @@ def test_a_focal_point_reads_the_own_countrys_figures(client, recent_cases):  # 
     assert "age=gt180&amp;country=KGZ" in html
 
 
-def test_the_age_links_list_the_same_cases(client, recent_cases):  # type: ignore[no-untyped-def]
+def test_the_age_links_list_the_same_cases(client, recent_cases):
     client.force_login(recent_cases.users["member"])
     url = reverse("indicators:reports:cases")
     rows = _csv(client.get(url + "?status=open&age=30to90&export=csv"))
@@ -218,7 +218,7 @@ def test_the_age_links_list_the_same_cases(client, recent_cases):  # type: ignor
     assert client.get(url + "?age=nonsense&country=%3Cx%3E").status_code == 200
 
 
-def test_the_page_in_spanish(client, recent_cases):  # type: ignore[no-untyped-def]
+def test_the_page_in_spanish(client, recent_cases):
     user = recent_cases.users["coordinator"]
     user.language = "es"
     user.save(update_fields=["language"])
@@ -229,7 +229,7 @@ def test_the_page_in_spanish(client, recent_cases):  # type: ignore[no-untyped-d
     assert "Open cases" not in html and "By country" not in html
 
 
-def _csv(response):  # type: ignore[no-untyped-def]
+def _csv(response):
     import csv
     import io
 

@@ -19,7 +19,7 @@ POINTS = [(2015, 10.0), (2018, 8.0), (2020, 6.0)]
 B_POINTS = [(2015, 20.0), (2018, 18.0), (2020, 16.0)]
 
 
-def _aggregate(population: list[tuple[str, int, float]], b_points=B_POINTS):  # type: ignore[no-untyped-def]
+def _aggregate(population: list[tuple[str, int, float]], b_points=B_POINTS):
     obs = pd.concat(
         [observations(POINTS, country="A"), observations(b_points, country="B")],
         ignore_index=True,
@@ -64,7 +64,7 @@ def test_every_population_known_keeps_the_engine_result() -> None:
     assert short.loc[0, "category"] == "insufficient_coverage"
 
 
-def test_run_stores_and_shows_unknown_coverage(world, client):  # type: ignore[no-untyped-def]
+def test_run_stores_and_shows_unknown_coverage(world, client):
     Population.objects.filter(country__iso3="KGZ", year=2021).delete()
     run = run_inline()
     assert run.status == "succeeded", run.problems

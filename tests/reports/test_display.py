@@ -32,14 +32,14 @@ NBSP = "\xa0"
         (float("nan"), "nan", "nan"),
     ],
 )
-def test_number_in_both_languages(value, english, spanish):  # type: ignore[no-untyped-def]
+def test_number_in_both_languages(value, english, spanish):
     with translation.override("en"):
         assert display.number(value) == english
     with translation.override("es"):
         assert display.number(value) == spanish
 
 
-def test_exact_keeps_every_digit():  # type: ignore[no-untyped-def]
+def test_exact_keeps_every_digit():
     with translation.override("es"):
         assert display.exact("123456.123456789") == f"123{NBSP}456,123456789"
         assert display.exact("12.50") == "12,5"
@@ -49,7 +49,7 @@ def test_exact_keeps_every_digit():  # type: ignore[no-untyped-def]
         assert display.number(1e30) == "1,000,000,000,000,000,000,000,000,000,000"
 
 
-def test_codes_in_spanish_words():  # type: ignore[no-untyped-def]
+def test_codes_in_spanish_words():
     with translation.override("es"):
         assert labels.code_name("PT", "UNIT_MEASURE") == "Porcentaje"
         assert labels.code_name("F", "SEX") == "Femenino"
@@ -81,14 +81,14 @@ def _chart(target: float | None, cutoff: float | None) -> str:
     return str(charts.progress_chart(data))
 
 
-def test_target_and_cutoff_equal_are_drawn_once():  # type: ignore[no-untyped-def]
+def test_target_and_cutoff_equal_are_drawn_once():
     with translation.override("es"):
         svg = _chart(25.0, 25.0)
     assert svg.count('class="rule target"') == 1 and 'class="rule cutoff"' not in svg
     assert "meta y umbral: 25" in svg
 
 
-def test_close_rule_labels_do_not_overlap():  # type: ignore[no-untyped-def]
+def test_close_rule_labels_do_not_overlap():
     svg = _chart(25.0, 25.5)
     ys = [
         float(y)
@@ -97,7 +97,7 @@ def test_close_rule_labels_do_not_overlap():  # type: ignore[no-untyped-def]
     assert len(ys) == 2 and abs(ys[0] - ys[1]) >= charts.LABEL_GAP - 1
 
 
-def test_ticks_are_round_and_localised():  # type: ignore[no-untyped-def]
+def test_ticks_are_round_and_localised():
     with translation.override("es"):
         svg = _chart(2.5, None)
     ticks = re.findall(r'<text class="tick" x="[\d.]+" y="[\d.]+" text-anchor="end">([^<]+)<', svg)
@@ -115,7 +115,7 @@ def test_ticks_are_round_and_localised():  # type: ignore[no-untyped-def]
     assert "0,1" in small and "0.1" not in re.sub(r'"[^"]*"', "", small)
 
 
-def test_t_star_label_sits_below_the_year_labels():  # type: ignore[no-untyped-def]
+def test_t_star_label_sits_below_the_year_labels():
     data = charts.ChartData(
         title="t",
         unit="",
@@ -129,7 +129,7 @@ def test_t_star_label_sits_below_the_year_labels():  # type: ignore[no-untyped-d
         float(y)
         for y in re.findall(r'class="tick" x="[\d.]+" y="([\d.]+)" text-anchor="middle"', svg)
     ]
-    star = float(re.search(r'class="tstar-label" x="[\d.]+" y="([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
-    mark_top = float(re.search(r'class="tstar" d="M[\d.]+,([\d.]+)', svg).group(1))  # type: ignore[union-attr]
+    star = float(re.search(r'class="tstar-label" x="[\d.]+" y="([\d.]+)"', svg).group(1))
+    mark_top = float(re.search(r'class="tstar" d="M[\d.]+,([\d.]+)', svg).group(1))
     assert years and mark_top > max(years) and star - max(years) >= charts.LABEL_GAP
     assert star <= 266

@@ -81,7 +81,7 @@ AGGREGATES = [
 def current() -> dict[str, list[tuple[object, ...]]]:
     """Every current result, without the run that wrote it; floats compared exactly."""
 
-    def rows(model, fields):  # type: ignore[no-untyped-def]
+    def rows(model, fields):
         return sorted(model.objects.filter(is_current=True).values_list(*fields), key=repr)
 
     return {
@@ -116,7 +116,7 @@ MORE_INTERNATIONAL = {
 
 
 @pytest.fixture
-def wide(computed):  # type: ignore[no-untyped-def]
+def wide(computed):
     from portal.models import Region
     from tests.factories import CountryFactory
 
@@ -149,7 +149,7 @@ def _full_run_agrees(state: dict[str, list[tuple[object, ...]]]) -> None:
     assert current() == state
 
 
-def test_world_has_real_aggregates(wide):  # type: ignore[no-untyped-def]
+def test_world_has_real_aggregates(wide):
     rows = AggregateResult.objects.filter(is_current=True)
     regions = set(rows.values_list("region__code", flat=True))
     assert regions == {"CIS", "CA", "SOUTH", None}
@@ -158,7 +158,7 @@ def test_world_has_real_aggregates(wide):  # type: ignore[no-untyped-def]
     assert rows.filter(n_imputed__gt=0).exists()
 
 
-def test_accepted_sheet_stores_what_a_full_run_stores(wide, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_accepted_sheet_stores_what_a_full_run_stores(wide, django_capture_on_commit_callbacks):
     from indicators.services.sheets import datasheet_accept
 
     # A later year too: t1 moves for every region holding Kazakhstan.
@@ -193,7 +193,7 @@ def test_accepted_sheet_stores_what_a_full_run_stores(wide, django_capture_on_co
     _full_run_agrees(current())
 
 
-def test_release_stores_what_a_full_run_stores(wide, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_release_stores_what_a_full_run_stores(wide, django_capture_on_commit_callbacks):
     from indicators.international.services import international_import
 
     csv = (
@@ -215,7 +215,7 @@ def test_release_stores_what_a_full_run_stores(wide, django_capture_on_commit_ca
     _full_run_agrees(current())
 
 
-def test_incremental_run_reads_only_its_regions_members(wide, monkeypatch):  # type: ignore[no-untyped-def]
+def test_incremental_run_reads_only_its_regions_members(wide, monkeypatch):
     from portal.models import Country
 
     Country.objects.filter(iso3__in=["KGZ", "TJK"]).update(is_member=False)  # out of the group
@@ -230,7 +230,7 @@ def test_incremental_run_reads_only_its_regions_members(wide, monkeypatch):  # t
     seen: list[set[str] | None] = []
     real = selectors.observations_frame
 
-    def spy(**kwargs):  # type: ignore[no-untyped-def]
+    def spy(**kwargs):
         codes = kwargs.get("country_codes")
         seen.append(None if codes is None else set(codes))
         return real(**kwargs)
@@ -254,7 +254,7 @@ def _staged(run: EngineRun) -> tuple[EngineRun, list[object]]:
     return run, outcomes
 
 
-def _accept(world, country, values, capture, *, execute):  # type: ignore[no-untyped-def]
+def _accept(world, country, values, capture, *, execute):
     """A corrected sheet of ``country`` accepted; its run executed or only queued."""
     from indicators.models import DataSheet
     from indicators.services.sheets import datasheet_accept
@@ -275,7 +275,7 @@ def _accept(world, country, values, capture, *, execute):  # type: ignore[no-unt
 
 def test_older_run_finishing_last_keeps_the_newer_aggregates(
     wide, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+):
     kaz = {**NATIONAL, ("KAZ", "3.2.1", ""): {2015: 13.0, 2018: 11.0, 2020: 9.0}}
     kaz_sheet, older = _accept(
         wide, wide.country_a, kaz, django_capture_on_commit_callbacks, execute=False
@@ -306,7 +306,7 @@ def test_older_run_finishing_last_keeps_the_newer_aggregates(
 
 def test_full_run_finishing_after_an_incremental_one_keeps_its_rows(
     wide, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+):
     full, outcomes = _staged(services.engine_run_create(trigger="command"))
     kaz = {**NATIONAL, ("KAZ", "3.2.2", ""): {2015: 5.0, 2017: 4.1, 2019: 3.0}}
     kaz_sheet, incremental = _accept(
@@ -324,7 +324,7 @@ def test_full_run_finishing_after_an_incremental_one_keeps_its_rows(
     _full_run_agrees(current())
 
 
-def test_run_covered_by_a_newer_run_is_superseded(wide, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def test_run_covered_by_a_newer_run_is_superseded(wide, django_capture_on_commit_callbacks):
     kaz = {**NATIONAL, ("KAZ", "3.2.1", ""): {2015: 13.0, 2018: 11.0, 2020: 9.0}}
     _, incremental = _accept(
         wide, wide.country_a, kaz, django_capture_on_commit_callbacks, execute=False
@@ -338,11 +338,11 @@ def test_run_covered_by_a_newer_run_is_superseded(wide, django_capture_on_commit
     assert current() == state
 
 
-def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):  # type: ignore[no-untyped-def]
+def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):
     calls: list[list[str]] = []
     real = services.engine_run_indicators
 
-    def spy(**kwargs):  # type: ignore[no-untyped-def]
+    def spy(**kwargs):
         calls.append(list(kwargs["indicator_codes"]))
         return real(**kwargs)
 

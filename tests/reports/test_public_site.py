@@ -16,7 +16,7 @@ SECRET = "Internal note: the ministry has not signed off"
 
 
 @pytest.fixture
-def published(computed):  # type: ignore[no-untyped-def]
+def published(computed):
     """The computed world, plus a draft and a returned sheet with values nobody published,
     an open case with an internal comment and a closed, explained case."""
     values = {("KAZ", "3.2.1", ""): {2020: DRAFT_VALUE}, ("KGZ", "3.2.1", ""): {2022: 876.54}}
@@ -46,7 +46,7 @@ def published(computed):  # type: ignore[no-untyped-def]
     return computed
 
 
-def _pages(world) -> list[str]:  # type: ignore[no-untyped-def]
+def _pages(world) -> list[str]:
     return [
         reverse("public:home"),
         reverse("public:country", args=["KAZ"]),
@@ -56,7 +56,7 @@ def _pages(world) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_anonymous_sees_published_figures_and_nothing_else(client, published):  # type: ignore[no-untyped-def]
+def test_anonymous_sees_published_figures_and_nothing_else(client, published):
     for url in _pages(published):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -71,7 +71,7 @@ def test_anonymous_sees_published_figures_and_nothing_else(client, published):  
     assert "Under review by the country and the agency" in kaz  # the open case, no text
 
 
-def test_progress_by_goal_counts_headline_series(published):  # type: ignore[no-untyped-def]
+def test_progress_by_goal_counts_headline_series(published):
     rows = {row.goal: row for row in selectors.progress_by_goal()}
     goal3 = rows["SDG 3"]
     # KAZ 3.2.1 and 3.2.2, KGZ 3.2.1: three national headline results, two countries
@@ -79,13 +79,13 @@ def test_progress_by_goal_counts_headline_series(published):  # type: ignore[no-
     assert sum(goal3.international.values()) == 3
 
 
-def test_unknown_country_and_indicator_are_404(client, published):  # type: ignore[no-untyped-def]
+def test_unknown_country_and_indicator_are_404(client, published):
     assert client.get("/public/countries/XXX/").status_code == 404
     assert client.get("/public/indicators/99.9.9/").status_code == 404
     assert client.get("/public/countries/" + "A" * 500 + "/").status_code == 404
 
 
-def test_spanish_public_page(client, published):  # type: ignore[no-untyped-def]
+def test_spanish_public_page(client, published):
     client.post(reverse("portal:set_language"), {"language": "es", "next": "/public/"})
     text = client.get(reverse("public:country", args=["KGZ"])).content.decode()
     assert "Estimación o modelo internacional" in text or "estimación" in text.lower()
@@ -103,7 +103,7 @@ def test_natural_order_of_codes() -> None:
     ]
 
 
-def test_public_api_needs_no_login_and_shows_published_only(client, published):  # type: ignore[no-untyped-def]
+def test_public_api_needs_no_login_and_shows_published_only(client, published):
     response = client.get(reverse("api_v1:public_country", args=["kgz"]))
     assert response.status_code == 200
     rows = {row["indicator"]: row for row in response.json()}

@@ -5,7 +5,7 @@ from indicators.reports import selectors
 from tests.reports.conftest import make_sheet
 
 
-def test_national_frame_reads_only_current_accepted_national_totals(world):  # type: ignore[no-untyped-def]
+def test_national_frame_reads_only_current_accepted_national_totals(world):
     from portal.models import SubnationalArea
 
     area = SubnationalArea.objects.create(country=world.country_a, code="KZAKM", name_en="Akmola")
@@ -36,7 +36,7 @@ def test_national_frame_reads_only_current_accepted_national_totals(world):  # t
     assert (frame["source"] == "national").all()
 
 
-def test_newest_round_wins_per_country_and_indicator(world):  # type: ignore[no-untyped-def]
+def test_newest_round_wins_per_country_and_indicator(world):
     import datetime
 
     from indicators.models import ReportingRound
@@ -58,7 +58,7 @@ def test_newest_round_wins_per_country_and_indicator(world):  # type: ignore[no-
     assert set(kaz322["sheet_id"]) == {world.kaz.pk}
 
 
-def test_international_and_countries_frames(world):  # type: ignore[no-untyped-def]
+def test_international_and_countries_frames(world):
     snapshot = selectors.inputs_snapshot()
     assert snapshot["releases"] == [{"id": world.release.pk, "agency": "UNICEF", "version": 1}]
     frame = selectors.international_frame(snapshot=snapshot, indicator_codes=["3.2.1"])

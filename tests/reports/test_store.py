@@ -16,22 +16,22 @@ pytestmark = pytest.mark.django_db(transaction=False)
 MODELS = (SeriesResult, DiscrepancyResult, AggregateResult)
 
 
-def _fields(model):  # type: ignore[no-untyped-def]
+def _fields(model):
     return [f.attname for f in model._meta.concrete_fields if f.attname not in ("id", "run_id")]
 
 
-def _copies(model, rows, run):  # type: ignore[no-untyped-def]
+def _copies(model, rows, run):
     """The rows as ``store.stage`` takes them: dicts by attribute name, for ``run``."""
     return [
         {"run_id": run.pk, **{name: getattr(row, name) for name in _fields(model)}} for row in rows
     ]
 
 
-def _stored(model, run):  # type: ignore[no-untyped-def]
+def _stored(model, run):
     return sorted(model.objects.filter(run=run).values_list(*_fields(model)), key=repr)
 
 
-def test_stage_stores_what_bulk_create_stores(computed):  # type: ignore[no-untyped-def]
+def test_stage_stores_what_bulk_create_stores(computed):
     source = computed.run
     by_orm = services.engine_run_create(trigger="command")
     by_stage = services.engine_run_create(trigger="command")
@@ -44,7 +44,7 @@ def test_stage_stores_what_bulk_create_stores(computed):  # type: ignore[no-unty
         assert _stored(model, by_stage) == _stored(model, source)
 
 
-def test_stage_keeps_blanks_infinities_json_and_exact_floats(computed):  # type: ignore[no-untyped-def]
+def test_stage_keeps_blanks_infinities_json_and_exact_floats(computed):
     run = services.engine_run_create(trigger="command")
     template = AggregateResult.objects.filter(run=computed.run).first()
     values = {name: getattr(template, name) for name in _fields(AggregateResult)}
@@ -76,7 +76,7 @@ def test_stage_keeps_blanks_infinities_json_and_exact_floats(computed):  # type:
     assert stored[1].without_population == []
 
 
-def test_a_bad_row_stores_nothing(computed):  # type: ignore[no-untyped-def]
+def test_a_bad_row_stores_nothing(computed):
     run = services.engine_run_create(trigger="command")
     rows = _copies(SeriesResult, SeriesResult.objects.filter(run=computed.run), run)
     rows[-1]["category"] = None  # NOT NULL
@@ -85,12 +85,12 @@ def test_a_bad_row_stores_nothing(computed):  # type: ignore[no-untyped-def]
     assert not SeriesResult.objects.filter(run=run).exists()
 
 
-def test_stage_of_nothing_writes_nothing(computed):  # type: ignore[no-untyped-def]
+def test_stage_of_nothing_writes_nothing(computed):
     assert store.stage(SeriesResult, []) == 0
     assert EngineRun.objects.count() == 1
 
 
-def test_a_missing_field_gets_its_default(computed):  # type: ignore[no-untyped-def]
+def test_a_missing_field_gets_its_default(computed):
     run = services.engine_run_create(trigger="command")
     row = _copies(SeriesResult, SeriesResult.objects.filter(run=computed.run)[:1], run)[0]
     del row["is_current"], row["t_star_never"]

@@ -24,7 +24,7 @@ ROLES = ["focal_point", "member", "focal_point_b", "agency_focal_point", "coordi
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "kwargs"), PAGES)
-def test_every_member_reads_every_report(client, computed, role, name, kwargs):  # type: ignore[no-untyped-def]
+def test_every_member_reads_every_report(client, computed, role, name, kwargs):
     client.force_login(computed.users[role])
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 200
@@ -33,13 +33,13 @@ def test_every_member_reads_every_report(client, computed, role, name, kwargs): 
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PAGES)
-def test_anonymous_is_sent_to_login(client, computed, name, kwargs):  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(client, computed, name, kwargs):
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 @pytest.mark.parametrize("role", ["focal_point", "member", "agency_focal_point", "observer"])
-def test_only_the_coordinator_starts_runs(client, computed, role):  # type: ignore[no-untyped-def]
+def test_only_the_coordinator_starts_runs(client, computed, role):
     client.force_login(computed.users[role])
     assert client.post(reverse("indicators:reports:run_start")).status_code == 403
     client.force_login(computed.users["coordinator"])
@@ -57,7 +57,7 @@ def test_only_the_coordinator_starts_runs(client, computed, role):  # type: igno
         ("observer", None, False),
     ],
 )
-def test_case_answer_matrix(client, computed, role, own, allowed):  # type: ignore[no-untyped-def]
+def test_case_answer_matrix(client, computed, role, own, allowed):
     case = DiscrepancyCase.objects.get(country__iso3="KAZ", indicator__code="3.2.2")
     client.force_login(computed.users[role])
     url = reverse("indicators:reports:case_detail", kwargs={"pk": case.pk})
@@ -71,7 +71,7 @@ def test_case_answer_matrix(client, computed, role, own, allowed):  # type: igno
     assert (case.status == "explained") == allowed
 
 
-def test_pages_show_results_and_explanations(client, computed):  # type: ignore[no-untyped-def]
+def test_pages_show_results_and_explanations(client, computed):
     client.force_login(computed.users["observer"])
     page = client.get(reverse("indicators:reports:progress")).content.decode()
     assert "cat-early_achiever" in page and "Kyrgyzstan" in page and "3.2.1" in page
@@ -92,7 +92,7 @@ def test_pages_show_results_and_explanations(client, computed):  # type: ignore[
     assert body.index("Kyrgyzstan") < body.index("Kazakhstan")
 
 
-def test_region_without_data_says_so(client, computed):  # type: ignore[no-untyped-def]
+def test_region_without_data_says_so(client, computed):
     from portal.models import Region
 
     empty = Region.objects.create(code="LAC", name_en="Latin America", name_es="AL", kind="group")
@@ -102,7 +102,7 @@ def test_region_without_data_says_so(client, computed):  # type: ignore[no-untyp
     assert "There are no results for Latin America yet" in page
 
 
-def test_without_population_the_footer_says_so(client, computed):  # type: ignore[no-untyped-def]
+def test_without_population_the_footer_says_so(client, computed):
     Population.objects.all().delete()
     client.force_login(computed.users["observer"])
     page = client.get(reverse("indicators:reports:progress")).content.decode()
@@ -119,7 +119,7 @@ EXPORTS = [
 
 
 @pytest.mark.parametrize(("name", "kwargs"), EXPORTS)
-def test_exports(client, computed, name, kwargs):  # type: ignore[no-untyped-def]
+def test_exports(client, computed, name, kwargs):
     client.force_login(computed.users["member"])
     url = reverse(name, kwargs=kwargs)
     response = client.get(url + "?export=csv")
@@ -134,12 +134,12 @@ def test_exports(client, computed, name, kwargs):  # type: ignore[no-untyped-def
     assert book["data"].max_row == len(rows)
 
 
-def _export_rows(client, name: str, kwargs: dict[str, str]) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _export_rows(client, name: str, kwargs: dict[str, str]) -> list[dict[str, str]]:
     response = client.get(reverse(name, kwargs=kwargs) + "?export=csv")
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
-def test_exports_agree_on_a_target_never_reached(client, computed):  # type: ignore[no-untyped-def]
+def test_exports_agree_on_a_target_never_reached(client, computed):
     """Both exports write t* = inf when the trend never reaches the target (docs/engine.md,
     D5), the country profile with the engine's series result columns in their order."""
     SeriesResult.objects.filter(
@@ -163,7 +163,7 @@ def test_exports_agree_on_a_target_never_reached(client, computed):  # type: ign
     assert reached and all(r["t_star"] != "inf" for r in reached)
 
 
-def _grow(world, extra_countries: int, extra_indicators: int):  # type: ignore[no-untyped-def]
+def _grow(world, extra_countries: int, extra_indicators: int):
     codes = list(Indicator.objects.values_list("code", flat=True))[:extra_indicators]
     for n in range(extra_countries):
         country = CountryFactory(iso3=f"X{n:02d}", iso2=f"Q{chr(65 + n)}", m49=f"9{n:02d}")
@@ -175,7 +175,7 @@ def _grow(world, extra_countries: int, extra_indicators: int):  # type: ignore[n
 
 
 @pytest.mark.parametrize("size", [0, 1])
-def test_progress_table_costs_constant_queries(client, world, django_assert_num_queries, size):  # type: ignore[no-untyped-def]
+def test_progress_table_costs_constant_queries(client, world, django_assert_num_queries, size):
     if size:
         _grow(world, 12, 20)
     else:

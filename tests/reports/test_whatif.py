@@ -29,7 +29,7 @@ def _stored(iso3: str) -> dict[tuple[str, str], str]:
     return {(code, series): category for code, series, category in rows}
 
 
-def _preview(sheet: DataSheet, user, text: str = UPLOAD, mode: str = "merge"):  # type: ignore[no-untyped-def]
+def _preview(sheet: DataSheet, user, text: str = UPLOAD, mode: str = "merge"):
     token = sheet_services.upload_stage(sheet=sheet, user=user, files=[("kaz.csv", text.encode())])
     preview = sheet_services.datasheet_import_preview(
         sheet=sheet, user=user, token=token, mode=mode
@@ -38,7 +38,7 @@ def _preview(sheet: DataSheet, user, text: str = UPLOAD, mode: str = "merge"):  
 
 
 @pytest.mark.parametrize("mode", ["merge", "replace"])
-def test_categories_before_and_after_match_the_runs(computed, mode):  # type: ignore[no-untyped-def]
+def test_categories_before_and_after_match_the_runs(computed, mode):
     fp = computed.users["focal_point"]
     before = _stored("KAZ")
     draft = sheet_services.datasheet_create(
@@ -76,7 +76,7 @@ def test_categories_before_and_after_match_the_runs(computed, mode):  # type: ig
     assert after[("3.2.2", "")] == before[("3.2.2", "")]
 
 
-def test_same_values_change_nothing(computed):  # type: ignore[no-untyped-def]
+def test_same_values_change_nothing(computed):
     fp = computed.users["focal_point"]
     draft = sheet_services.datasheet_create(
         country=computed.country_a, round=computed.round, user=fp
@@ -92,7 +92,7 @@ def test_same_values_change_nothing(computed):  # type: ignore[no-untyped-def]
     assert progress.changes == [] and progress.unchanged == 1
 
 
-def test_first_sheet_of_a_country_shows_new_categories(world):  # type: ignore[no-untyped-def]
+def test_first_sheet_of_a_country_shows_new_categories(world):
     """No accepted sheet yet (KGZ's is removed): every series is new."""
     DataSheet.objects.filter(country=world.country_b).delete()
     fp = world.users["focal_point_b"]
@@ -108,7 +108,7 @@ def test_first_sheet_of_a_country_shows_new_categories(world):  # type: ignore[n
     assert all(c.before is None and c.after for c in progress.changes)
 
 
-def test_the_preview_page_shows_the_changes(client, computed):  # type: ignore[no-untyped-def]
+def test_the_preview_page_shows_the_changes(client, computed):
     fp = computed.users["focal_point"]
     draft = sheet_services.datasheet_create(
         country=computed.country_a, round=computed.round, user=fp
@@ -127,7 +127,7 @@ def test_the_preview_page_shows_the_changes(client, computed):  # type: ignore[n
     assert "Categorías de progreso una vez aceptada" in response.content.decode()
 
 
-def test_a_bad_upload_shows_no_progress_section(client, computed):  # type: ignore[no-untyped-def]
+def test_a_bad_upload_shows_no_progress_section(client, computed):
     fp = computed.users["focal_point"]
     draft = sheet_services.datasheet_create(
         country=computed.country_a, round=computed.round, user=fp

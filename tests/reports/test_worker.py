@@ -10,8 +10,8 @@ from indicators.reports import services
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _snapshot():  # type: ignore[no-untyped-def]
-    def rows(model, fields):  # type: ignore[no-untyped-def]
+def _snapshot():
+    def rows(model, fields):
         return sorted(model.objects.filter(is_current=True).values_list(*fields), key=repr)
 
     return (
@@ -53,7 +53,7 @@ def _snapshot():  # type: ignore[no-untyped-def]
     )
 
 
-def test_chord_on_a_real_worker_equals_in_process_run(world, celery_worker_process):  # type: ignore[no-untyped-def]
+def test_chord_on_a_real_worker_equals_in_process_run(world, celery_worker_process):
     from indicators.reports.tasks import engine_run_start
 
     local = services.engine_run_inline(run=services.engine_run_create(trigger="command"))

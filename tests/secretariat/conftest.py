@@ -8,7 +8,7 @@ from indicators.models import DataSheet, Indicator, Observation, ReportingRound
 from tests.indicators.conftest import indicators, round_2026, sheet_world  # noqa: F401
 
 
-def make_sheet(country, round_, status, *, submitted_at=None, codes=(), sources=()):  # type: ignore[no-untyped-def]
+def make_sheet(country, round_, status, *, submitted_at=None, codes=(), sources=()):
     """A sheet in ``status`` with one value per code in ``codes`` (a source on those in
     ``sources``)."""
     sheet = DataSheet.objects.create(
@@ -35,7 +35,7 @@ def make_sheet(country, round_, status, *, submitted_at=None, codes=(), sources=
 
 
 @pytest.fixture
-def members(cast):  # type: ignore[no-untyped-def]
+def members(cast):
     """Both countries of the cast take part in the working group."""
     for country in (cast.country_a, cast.country_b):
         country.is_member = True
@@ -44,7 +44,7 @@ def members(cast):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def round_due(db):  # type: ignore[no-untyped-def]
+def round_due(db):
     return ReportingRound.objects.create(
         code="R27",
         name_en="2027 round",

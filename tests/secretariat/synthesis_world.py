@@ -17,7 +17,7 @@ from portal.models import Organisation, Region, SubnationalArea
 from tests.secretariat.conftest import make_sheet
 
 
-def operation_create(country, name, kind, institution, codes, **extra):  # type: ignore[no-untyped-def]
+def operation_create(country, name, kind, institution, codes, **extra):
     operation = StatisticalOperation.objects.create(
         country=country, name=name, kind=kind, institution=institution, **extra
     )
@@ -25,7 +25,7 @@ def operation_create(country, name, kind, institution, codes, **extra):  # type:
     return operation
 
 
-def _flow(country, code, agency, **extra):  # type: ignore[no-untyped-def]
+def _flow(country, code, agency, **extra):
     return InformationFlow.objects.create(
         country=country,
         indicator=Indicator.objects.get(code=code),
@@ -36,7 +36,7 @@ def _flow(country, code, agency, **extra):  # type: ignore[no-untyped-def]
     )
 
 
-def _area_value(sheet, code, area, year):  # type: ignore[no-untyped-def]
+def _area_value(sheet, code, area, year):
     Observation.objects.create(
         sheet=sheet,
         indicator=Indicator.objects.get(code=code),
@@ -49,7 +49,7 @@ def _area_value(sheet, code, area, year):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def synthesis_world(members, indicators, round_2026):  # type: ignore[no-untyped-def]
+def synthesis_world(members, indicators, round_2026):
     """KAZ: a census and a household survey by its statistics bureau, a flow to UNICEF, an
     accepted sheet with 3.2.1 for one oblast. KGZ: civil registration and a health
     register (its responsible organisation named), a flow to WHO, a submitted sheet with national values only."""

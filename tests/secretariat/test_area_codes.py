@@ -16,7 +16,7 @@ from tests.indicators.conftest import PORTAL_CSV
 
 
 @pytest.fixture
-def akmola(sheet_world):  # type: ignore[no-untyped-def]
+def akmola(sheet_world):
     return SubnationalArea.objects.get(country=sheet_world.country_a, code="KZAKM")
 
 

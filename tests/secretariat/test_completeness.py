@@ -14,7 +14,7 @@ from portal.secretariat.models import RoundIndicator
 from tests.secretariat.conftest import make_sheet
 
 
-def _deadline_passed_round(codes):  # type: ignore[no-untyped-def]
+def _deadline_passed_round(codes):
     round_ = ReportingRound.objects.create(
         code="R25",
         name_en="2025 round",
@@ -29,7 +29,7 @@ def _deadline_passed_round(codes):  # type: ignore[no-untyped-def]
     return round_
 
 
-def test_status_lateness_coverage_and_sources(members, indicators):  # type: ignore[no-untyped-def]
+def test_status_lateness_coverage_and_sources(members, indicators):
     round_ = _deadline_passed_round(["3.2.1", "3.1.1", "1.1.1", "6.1.1"])
     submitted = datetime.datetime(2025, 4, 10, 12, tzinfo=datetime.UTC)
     make_sheet(
@@ -52,7 +52,7 @@ def test_status_lateness_coverage_and_sources(members, indicators):  # type: ign
     assert b.source_share is None
 
 
-def test_accepted_sheet_counts_over_a_correction_in_draft(members, indicators, round_2026):  # type: ignore[no-untyped-def]
+def test_accepted_sheet_counts_over_a_correction_in_draft(members, indicators, round_2026):
     on_time = datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
     accepted = make_sheet(
         members.country_a,
@@ -72,7 +72,7 @@ def test_accepted_sheet_counts_over_a_correction_in_draft(members, indicators, r
     assert row.requested == Indicator.objects.count() and row.covered == 1
 
 
-def test_page_and_csv(client, members, indicators):  # type: ignore[no-untyped-def]
+def test_page_and_csv(client, members, indicators):
     round_ = _deadline_passed_round(["3.2.1"])
     make_sheet(
         members.country_b, round_, DataSheet.Status.RETURNED, codes=["3.2.1"], sources=["3.2.1"]
@@ -92,7 +92,7 @@ def test_page_and_csv(client, members, indicators):  # type: ignore[no-untyped-d
     assert int(by_iso["KAZ"]["days_late"]) > 0
 
 
-def test_spanish_page(client, members, indicators):  # type: ignore[no-untyped-def]
+def test_spanish_page(client, members, indicators):
     round_ = _deadline_passed_round(["3.2.1"])
     coordinator = members.users["coordinator"]
     coordinator.language = "es"
@@ -104,7 +104,7 @@ def test_spanish_page(client, members, indicators):  # type: ignore[no-untyped-d
 
 def test_query_count_does_not_grow_with_200_countries(
     client, members, indicators, django_assert_max_num_queries
-):  # type: ignore[no-untyped-def]
+):
     round_ = _deadline_passed_round(["3.2.1", "3.1.1"])
     digits = "0123456789ABCDEFGHIJ"
     for n in range(200):
@@ -131,7 +131,7 @@ def test_query_count_does_not_grow_with_200_countries(
         assert client.get(url + "?format=csv").status_code == 200
 
 
-def test_dashboard_tells_the_coordinator_who_is_late(client, members, indicators):  # type: ignore[no-untyped-def]
+def test_dashboard_tells_the_coordinator_who_is_late(client, members, indicators):
     round_ = _deadline_passed_round(["3.2.1"])
     make_sheet(members.country_a, round_, DataSheet.Status.SUBMITTED, submitted_at=timezone.now())
     client.force_login(members.users["coordinator"])
@@ -145,7 +145,7 @@ def test_dashboard_tells_the_coordinator_who_is_late(client, members, indicators
     assert "not submitted" not in client.get("/").content.decode()
 
 
-def test_dashboard_item_in_spanish(client, members, indicators):  # type: ignore[no-untyped-def]
+def test_dashboard_item_in_spanish(client, members, indicators):
     _deadline_passed_round(["3.2.1"])
     coordinator = members.users["coordinator"]
     coordinator.language = "es"

@@ -18,7 +18,7 @@ from tests.secretariat.conftest import make_sheet
 S = DataSheet.Status
 
 
-def _round(code, year, codes):  # type: ignore[no-untyped-def]
+def _round(code, year, codes):
     round_ = ReportingRound.objects.create(
         code=code,
         name_en=f"{year} round",
@@ -33,7 +33,7 @@ def _round(code, year, codes):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def two_rounds(members, indicators):  # type: ignore[no-untyped-def]
+def two_rounds(members, indicators):
     """Four member countries. 2024 asks for four indicators: KAZ accepted (3 of 4), KGZ
     submitted (1 of 4), UZB draft (2 of 4), TJK nothing. 2025 asks for two: KAZ accepted
     (2 of 2), KGZ accepted (1 of 2), UZB submitted (2 of 2), TJK returned (1 of 2)."""
@@ -62,7 +62,7 @@ def two_rounds(members, indicators):  # type: ignore[no-untyped-def]
     return members
 
 
-def test_shares_per_round(two_rounds):  # type: ignore[no-untyped-def]
+def test_shares_per_round(two_rounds):
     summaries = selectors.rounds_completeness(today=datetime.date(2026, 1, 1))
     assert [s.round.code for s in summaries] == ["R24", "R25"]
     r24, r25 = summaries
@@ -86,7 +86,7 @@ def test_shares_per_round(two_rounds):  # type: ignore[no-untyped-def]
         ("observer", 403),
     ],
 )
-def test_only_the_secretariat_reads_it(client, two_rounds, role, status):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_reads_it(client, two_rounds, role, status):
     client.force_login(two_rounds.users[role])
     url = reverse("secretariat:completeness_rounds")
     assert client.get(url).status_code == status
@@ -99,7 +99,7 @@ def test_only_the_secretariat_reads_it(client, two_rounds, role, status):  # typ
     )
 
 
-def test_page_chart_and_exports(client, two_rounds):  # type: ignore[no-untyped-def]
+def test_page_chart_and_exports(client, two_rounds):
     client.force_login(two_rounds.users["coordinator"])
     url = reverse("secretariat:completeness_rounds")
     html = client.get(url).content.decode()
@@ -115,7 +115,7 @@ def test_page_chart_and_exports(client, two_rounds):  # type: ignore[no-untyped-
     assert sheet[2][0] == "R25" and sheet[2][4:] == (4, 3, 2, 0.75, 0.5, 0.75)
 
 
-def test_excel_of_a_round_matches_the_csv(client, two_rounds):  # type: ignore[no-untyped-def]
+def test_excel_of_a_round_matches_the_csv(client, two_rounds):
     client.force_login(two_rounds.users["coordinator"])
     url = reverse("secretariat:completeness", args=[two_rounds.r24.pk])
     text = client.get(url + "?format=csv").content.decode()
@@ -140,7 +140,7 @@ def test_excel_of_a_round_matches_the_csv(client, two_rounds):  # type: ignore[n
     assert rows["TJK"]["country"] == "'=HYPERLINK(1)" == by_iso["TJK"]["country"]
 
 
-def test_spanish_page(client, two_rounds):  # type: ignore[no-untyped-def]
+def test_spanish_page(client, two_rounds):
     coordinator = two_rounds.users["coordinator"]
     coordinator.language = "es"
     coordinator.save(update_fields=["language"])
@@ -151,7 +151,7 @@ def test_spanish_page(client, two_rounds):  # type: ignore[no-untyped-def]
     assert "Completeness over rounds" not in html
 
 
-def test_no_rounds_yet(client, members):  # type: ignore[no-untyped-def]
+def test_no_rounds_yet(client, members):
     client.force_login(members.users["coordinator"])
     html = client.get(reverse("secretariat:completeness_rounds")).content.decode()
     assert "No reporting rounds yet." in html

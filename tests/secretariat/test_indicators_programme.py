@@ -26,7 +26,7 @@ FORM = {
 }
 
 
-def test_target_change_keeps_history_and_queues_an_engine_run(client, cast, indicators):  # type: ignore[no-untyped-def]
+def test_target_change_keeps_history_and_queues_an_engine_run(client, cast, indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     client.force_login(cast.users["coordinator"])
     response = client.post(reverse("secretariat:indicator_edit", args=[indicator.pk]), FORM)
@@ -46,7 +46,7 @@ def test_target_change_keeps_history_and_queues_an_engine_run(client, cast, indi
     assert "Agreed at the 2026 plenary" in body and "25.0 → 20.0" in body
 
 
-def test_unit_change_is_recorded_without_an_engine_run(cast, indicators):  # type: ignore[no-untyped-def]
+def test_unit_change_is_recorded_without_an_engine_run(cast, indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     change = services.indicator_update(
         actor=cast.users["coordinator"], indicator=indicator, values={"unit": "PER_1000"}
@@ -55,7 +55,7 @@ def test_unit_change_is_recorded_without_an_engine_run(cast, indicators):  # typ
     assert not EngineRun.objects.exists() and not PendingTask.objects.exists()
 
 
-def test_saving_unchanged_values_records_nothing(client, cast, indicators):  # type: ignore[no-untyped-def]
+def test_saving_unchanged_values_records_nothing(client, cast, indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     client.force_login(cast.users["coordinator"])
     same = dict(FORM, target_value="25")
@@ -77,7 +77,7 @@ def test_saving_unchanged_values_records_nothing(client, cast, indicators):  # t
         ({"ratio_on_track": "often"}, "ratio_on_track"),
     ],
 )
-def test_bad_values_are_refused_and_nothing_is_stored(client, cast, indicators, values, field):  # type: ignore[no-untyped-def]
+def test_bad_values_are_refused_and_nothing_is_stored(client, cast, indicators, values, field):
     indicator = Indicator.objects.get(code="3.2.1")
     client.force_login(cast.users["coordinator"])
     response = client.post(
@@ -90,7 +90,7 @@ def test_bad_values_are_refused_and_nothing_is_stored(client, cast, indicators, 
     assert not IndicatorChange.objects.exists() and not EngineRun.objects.exists()
 
 
-def test_progress_ratio_settings_are_edited_without_an_engine_run(client, cast, indicators):  # type: ignore[no-untyped-def]
+def test_progress_ratio_settings_are_edited_without_an_engine_run(client, cast, indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     client.force_login(cast.users["coordinator"])
     values = dict(FORM, target_value="25", ratio_base_year="2015", ratio_on_track="0.9")
@@ -104,7 +104,7 @@ def test_progress_ratio_settings_are_edited_without_an_engine_run(client, cast, 
     assert change.engine_run is None and not EngineRun.objects.exists()
 
 
-def test_service_refuses_fields_it_does_not_edit(cast, indicators):  # type: ignore[no-untyped-def]
+def test_service_refuses_fields_it_does_not_edit(cast, indicators):
     indicator = Indicator.objects.get(code="3.2.1")
     with pytest.raises(ValidationError):
         services.indicator_update(
@@ -112,7 +112,7 @@ def test_service_refuses_fields_it_does_not_edit(cast, indicators):  # type: ign
         )
 
 
-def test_activity_status_and_notes(client, cast):  # type: ignore[no-untyped-def]
+def test_activity_status_and_notes(client, cast):
     activity = ActivityFactory()
     client.force_login(cast.users["coordinator"])
     page = client.get(reverse("secretariat:activities")).content.decode()
@@ -135,7 +135,7 @@ def test_activity_status_and_notes(client, cast):  # type: ignore[no-untyped-def
     assert activity.status == Activity.Status.ONGOING
 
 
-def test_programme_page_leads_to_the_activities(client, cast):  # type: ignore[no-untyped-def]
+def test_programme_page_leads_to_the_activities(client, cast):
     ActivityFactory()
     client.force_login(cast.users["coordinator"])
     body = client.get(reverse("meetings:programme")).content.decode()

@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 from tests.secretariat.test_members import _invite, _token
 
 
-def test_resend_gives_a_new_link_and_kills_the_old_one(client, cast):  # type: ignore[no-untyped-def]
+def test_resend_gives_a_new_link_and_kills_the_old_one(client, cast):
     invitation, old_link = _invite(cast)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(days=1)
@@ -45,7 +45,7 @@ def test_resend_gives_a_new_link_and_kills_the_old_one(client, cast):  # type: i
 
 
 @pytest.mark.parametrize("state", ["accepted", "withdrawn", "account"])
-def test_resend_refused_for_used_or_withdrawn_invitations(client, cast, state):  # type: ignore[no-untyped-def]
+def test_resend_refused_for_used_or_withdrawn_invitations(client, cast, state):
     invitation, _link = _invite(cast)
     if state == "accepted":
         Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
@@ -72,7 +72,7 @@ def test_resend_refused_for_used_or_withdrawn_invitations(client, cast, state): 
     assert not AuditEvent.objects.filter(action="member.invitation_resent").exists()
 
 
-def test_only_the_secretariat_resends(client, cast):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_resends(client, cast):
     invitation, _link = _invite(cast)
     with pytest.raises(PermissionDenied):
         services.invitation_resend(actor=cast.users["focal_point"], invitation=invitation)

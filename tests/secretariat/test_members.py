@@ -15,7 +15,7 @@ from portal.secretariat.models import Invitation
 from tests.factories import UserFactory
 
 
-def _invite(cast, **overrides):  # type: ignore[no-untyped-def]
+def _invite(cast, **overrides):
     values = {
         "actor": cast.users["coordinator"],
         "email": "New.Person@Example.org",
@@ -34,7 +34,7 @@ def _token(link: str) -> str:
     return match.group(1)
 
 
-def test_invitation_is_mailed_in_the_invitees_language_and_audited(cast):  # type: ignore[no-untyped-def]
+def test_invitation_is_mailed_in_the_invitees_language_and_audited(cast):
     invitation, link = _invite(cast)
     assert invitation.email == "new.person@example.org"
     assert invitation.expires_at - timezone.now() > datetime.timedelta(days=13)
@@ -49,7 +49,7 @@ def test_invitation_is_mailed_in_the_invitees_language_and_audited(cast):  # typ
     assert event.object_id == str(invitation.pk)
 
 
-def test_invitee_sets_a_password_and_gets_the_role(client, cast):  # type: ignore[no-untyped-def]
+def test_invitee_sets_a_password_and_gets_the_role(client, cast):
     _invitation, link = _invite(cast)
     url = reverse("secretariat:invitation_accept", args=[_token(link)])
     assert client.get(url).status_code == 200
@@ -68,7 +68,7 @@ def test_invitee_sets_a_password_and_gets_the_role(client, cast):  # type: ignor
     assert client.login(username="new.person@example.org", password="a-long-pass-2026!")
 
 
-def test_weak_or_mismatched_password_is_refused_and_nothing_is_created(client, cast):  # type: ignore[no-untyped-def]
+def test_weak_or_mismatched_password_is_refused_and_nothing_is_created(client, cast):
     _invitation, link = _invite(cast)
     url = reverse("secretariat:invitation_accept", args=[_token(link)])
     response = client.post(url, {"password1": "abc", "password2": "abc"})
@@ -80,7 +80,7 @@ def test_weak_or_mismatched_password_is_refused_and_nothing_is_created(client, c
     assert not User.objects.filter(email="new.person@example.org").exists()
 
 
-def test_expired_withdrawn_and_unknown_links_are_refused(client, cast):  # type: ignore[no-untyped-def]
+def test_expired_withdrawn_and_unknown_links_are_refused(client, cast):
     invitation, link = _invite(cast)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
@@ -105,7 +105,7 @@ def test_expired_withdrawn_and_unknown_links_are_refused(client, cast):  # type:
     ).exists()
 
 
-def test_a_new_invitation_replaces_the_pending_one(cast):  # type: ignore[no-untyped-def]
+def test_a_new_invitation_replaces_the_pending_one(cast):
     first, _ = _invite(cast)
     second, _ = _invite(cast)
     first.refresh_from_db()
@@ -122,7 +122,7 @@ def test_a_new_invitation_replaces_the_pending_one(cast):  # type: ignore[no-unt
         ({"role": User.Role.AGENCY_FOCAL_POINT}, "organisation"),
     ],
 )
-def test_bad_invitations_name_the_field(cast, overrides, field):  # type: ignore[no-untyped-def]
+def test_bad_invitations_name_the_field(cast, overrides, field):
     if "organisation_name" in overrides:
         overrides = {"organisation": Organisation.objects.get(name=overrides["organisation_name"])}
     with pytest.raises(ValidationError) as error:
@@ -131,7 +131,7 @@ def test_bad_invitations_name_the_field(cast, overrides, field):  # type: ignore
     assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_invitation_form_shows_the_error_on_the_page(client, cast):  # type: ignore[no-untyped-def]
+def test_invitation_form_shows_the_error_on_the_page(client, cast):
     client.force_login(cast.users["coordinator"])
     response = client.post(
         reverse("secretariat:members"),
@@ -147,7 +147,7 @@ def test_invitation_form_shows_the_error_on_the_page(client, cast):  # type: ign
     assert "A country role needs the organisation of a country." in response.content.decode()
 
 
-def test_role_change_and_deactivation_are_audited(client, cast):  # type: ignore[no-untyped-def]
+def test_role_change_and_deactivation_are_audited(client, cast):
     coordinator, target = cast.users["coordinator"], cast.users["member"]
     client.force_login(coordinator)
     response = client.post(
@@ -172,7 +172,7 @@ def test_role_change_and_deactivation_are_audited(client, cast):  # type: ignore
     assert AuditEvent.objects.filter(action="member.reactivate").exists()
 
 
-def test_bad_role_change_is_refused_with_the_reason(client, cast):  # type: ignore[no-untyped-def]
+def test_bad_role_change_is_refused_with_the_reason(client, cast):
     target = cast.users["member"]
     client.force_login(cast.users["coordinator"])
     response = client.post(
@@ -186,7 +186,7 @@ def test_bad_role_change_is_refused_with_the_reason(client, cast):  # type: igno
     assert not AuditEvent.objects.filter(action="member.change").exists()
 
 
-def test_nobody_changes_themselves_and_only_superusers_change_superusers(cast):  # type: ignore[no-untyped-def]
+def test_nobody_changes_themselves_and_only_superusers_change_superusers(cast):
     coordinator = cast.users["coordinator"]
     root = UserFactory(email="root@example.org", is_superuser=True, role=User.Role.COORDINATOR)
     with pytest.raises(PermissionDenied):
@@ -202,7 +202,7 @@ def test_nobody_changes_themselves_and_only_superusers_change_superusers(cast): 
     assert not coordinator.is_active
 
 
-def test_deactivation_revokes_api_tokens(cast):  # type: ignore[no-untyped-def]
+def test_deactivation_revokes_api_tokens(cast):
     from portal.services import token_create
 
     target = cast.users["focal_point"]
@@ -212,7 +212,7 @@ def test_deactivation_revokes_api_tokens(cast):  # type: ignore[no-untyped-def]
     assert token.revoked_at is not None
 
 
-def test_members_page_lists_accounts_and_invitations_in_spanish(client, cast):  # type: ignore[no-untyped-def]
+def test_members_page_lists_accounts_and_invitations_in_spanish(client, cast):
     _invite(cast)
     coordinator = cast.users["coordinator"]
     coordinator.language = "es"
@@ -224,7 +224,7 @@ def test_members_page_lists_accounts_and_invitations_in_spanish(client, cast):  
     assert "Invitar a una persona" in body
 
 
-def test_mail_failure_keeps_the_invitation_and_shows_the_link(client, cast, settings):  # type: ignore[no-untyped-def]
+def test_mail_failure_keeps_the_invitation_and_shows_the_link(client, cast, settings):
     # An SMTP server that refuses connections: nothing is listening on port 1.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
@@ -246,7 +246,7 @@ def test_mail_failure_keeps_the_invitation_and_shows_the_link(client, cast, sett
     assert Invitation.objects.get(email="offline@example.org").is_pending
 
 
-def test_invitation_page_speaks_the_mails_language_until_the_invitee_chooses(client, cast):  # type: ignore[no-untyped-def]
+def test_invitation_page_speaks_the_mails_language_until_the_invitee_chooses(client, cast):
     invitation, link = _invite(cast)
     url = reverse("secretariat:invitation_accept", args=[_token(link)])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()

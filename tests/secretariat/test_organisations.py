@@ -15,7 +15,7 @@ from portal.secretariat.services import organisations as services_organisations
 TODAY = datetime.date(2026, 12, 6)
 
 
-def test_create_and_edit_an_organisation(client, cast):  # type: ignore[no-untyped-def]
+def test_create_and_edit_an_organisation(client, cast):
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:organisations")
     assert client.get(url).status_code == 200
@@ -50,7 +50,7 @@ def test_create_and_edit_an_organisation(client, cast):  # type: ignore[no-untyp
         ({"name": "Odd", "kind": "club"}, "kind"),
     ],
 )
-def test_bad_organisations_are_refused_naming_the_field(client, cast, values, field):  # type: ignore[no-untyped-def]
+def test_bad_organisations_are_refused_naming_the_field(client, cast, values, field):
     data = dict(values)
     if data.get("country") == "A":
         data["country"] = cast.country_a.pk
@@ -65,7 +65,7 @@ def test_bad_organisations_are_refused_naming_the_field(client, cast, values, fi
     assert not AuditEvent.objects.filter(action="organisation.create").exists()
 
 
-def test_an_organisation_with_country_accounts_does_not_move_country(client, cast):  # type: ignore[no-untyped-def]
+def test_an_organisation_with_country_accounts_does_not_move_country(client, cast):
     nso_b = Organisation.objects.get(name="NSO B")
     client.force_login(cast.users["coordinator"])
     response = client.post(
@@ -78,7 +78,7 @@ def test_an_organisation_with_country_accounts_does_not_move_country(client, cas
     assert nso_b.country == cast.country_b
 
 
-def test_deactivate_keeps_accounts_and_refuses_new_members(client, cast):  # type: ignore[no-untyped-def]
+def test_deactivate_keeps_accounts_and_refuses_new_members(client, cast):
     nso_b = Organisation.objects.get(name="NSO B")
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:organisation_active", args=[nso_b.pk])
@@ -113,14 +113,14 @@ def test_deactivate_keeps_accounts_and_refuses_new_members(client, cast):  # typ
     assert nso_b.is_active
 
 
-def test_only_the_secretariat_manages_organisations(cast):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_manages_organisations(cast):
     with pytest.raises(PermissionDenied):
         services_organisations.organisation_create(
             actor=cast.users["focal_point"], name="X", kind="secretariat"
         )
 
 
-def test_membership_dates_and_the_rounds_that_count_a_country(client, cast, round_2026):  # type: ignore[no-untyped-def]
+def test_membership_dates_and_the_rounds_that_count_a_country(client, cast, round_2026):
     """The 2026 round runs from its opening to 15 December 2026."""
     client.force_login(cast.users["coordinator"])
     assert client.get(reverse("secretariat:member_countries")).status_code == 200
@@ -153,7 +153,7 @@ def test_membership_dates_and_the_rounds_that_count_a_country(client, cast, roun
         ({"member_since": "yesterday"}, "member_since"),
     ],
 )
-def test_bad_membership_dates_are_refused(client, cast, data, field):  # type: ignore[no-untyped-def]
+def test_bad_membership_dates_are_refused(client, cast, data, field):
     client.force_login(cast.users["coordinator"])
     response = client.post(reverse("secretariat:country_membership", args=["KGZ"]), data)
     assert response.status_code == 400

@@ -16,7 +16,7 @@ ALLOWED = {"coordinator", "superuser"}
 
 
 @pytest.fixture
-def world(sheet_world):  # type: ignore[no-untyped-def]
+def world(sheet_world):
     from indicators.models import Indicator
 
     sheet_world.users["superuser"] = UserFactory(
@@ -41,7 +41,7 @@ def world(sheet_world):  # type: ignore[no-untyped-def]
     }
 
 
-def _pages(world):  # type: ignore[no-untyped-def]
+def _pages(world):
     cast = world["cast"]
     target = cast.users["focal_point_b"]
     round_pk = ReportingRound.objects.get().pk
@@ -150,20 +150,20 @@ def _pages(world):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_pages_by_role(client, world, role):  # type: ignore[no-untyped-def]
+def test_pages_by_role(client, world, role):
     client.force_login(world["cast"].users[role])
     for url in _pages(world)["GET"]:
         response = client.get(url)
         assert response.status_code == (200 if role in ALLOWED else 403), (role, url)
 
 
-def _renumbered(world):  # type: ignore[no-untyped-def]
+def _renumbered(world):
     """A number the world's objective does not have yet (its factory's sequence numbers it)."""
     return Objective.objects.get(pk=world["activity"].objective_id).number + 1
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
+def test_actions_by_role(client, world, role):
     client.force_login(world["cast"].users[role])
     target = world["cast"].users["focal_point_b"]
     renumbered = _renumbered(world)
@@ -197,7 +197,7 @@ def test_actions_by_role(client, world, role):  # type: ignore[no-untyped-def]
     assert codes == ({"12"} if changed else {"7"})
 
 
-def test_anonymous_is_sent_to_log_in(client, world):  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_log_in(client, world):
     pages = _pages(world)
     for url in pages["GET"]:
         response = client.get(url)
@@ -207,13 +207,13 @@ def test_anonymous_is_sent_to_log_in(client, world):  # type: ignore[no-untyped-
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
-def test_get_on_post_only_actions_is_refused(client, world):  # type: ignore[no-untyped-def]
+def test_get_on_post_only_actions_is_refused(client, world):
     client.force_login(world["cast"].users["coordinator"])
     target = world["cast"].users["focal_point_b"]
     assert client.get(reverse("secretariat:member_active", args=[target.pk])).status_code == 405
 
 
-def test_deactivated_coordinator_is_refused(client, world):  # type: ignore[no-untyped-def]
+def test_deactivated_coordinator_is_refused(client, world):
     coordinator = world["cast"].users["coordinator"]
     client.force_login(coordinator)
     coordinator.is_active = False
@@ -223,7 +223,7 @@ def test_deactivated_coordinator_is_refused(client, world):  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_admin_link_unless_superuser(client, world, role):  # type: ignore[no-untyped-def]
+def test_no_admin_link_unless_superuser(client, world, role):
     """The Django admin is for superusers: nobody else is shown a link into it."""
     from meetings.models import Biennium
 

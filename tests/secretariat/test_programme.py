@@ -10,14 +10,14 @@ from tests.meetings.factories import ActivityFactory, BienniumFactory, Objective
 
 
 @pytest.fixture
-def programme(cast):  # type: ignore[no-untyped-def]
+def programme(cast):
     biennium = BienniumFactory(title="Programme 2026-2027", start_year=2026, end_year=2027)
     objective = ObjectiveFactory(biennium=biennium, number=1, title="Better data")
     main = ActivityFactory(biennium=biennium, objective=objective, code="1(a)", title="Census")
     return biennium, objective, main
 
 
-def _activity(**overrides):  # type: ignore[no-untyped-def]
+def _activity(**overrides):
     data = {
         "code": "1(b)",
         "title": "Workshop on migration statistics",
@@ -37,7 +37,7 @@ def _activity(**overrides):  # type: ignore[no-untyped-def]
     return data
 
 
-def test_create_a_biennium_and_an_objective(client, cast):  # type: ignore[no-untyped-def]
+def test_create_a_biennium_and_an_objective(client, cast):
     client.force_login(cast.users["coordinator"])
     assert client.get(reverse("secretariat:bienniums")).status_code == 200
     response = client.post(
@@ -73,7 +73,7 @@ def test_create_a_biennium_and_an_objective(client, cast):  # type: ignore[no-un
         ({"form": "biennium", "title": "X", "start_year": "19", "end_year": "2027"}, "start_year"),
     ],
 )
-def test_bad_bienniums_are_refused(client, cast, programme, data, field):  # type: ignore[no-untyped-def]
+def test_bad_bienniums_are_refused(client, cast, programme, data, field):
     biennium = programme[0]
     client.force_login(cast.users["coordinator"])
     response = client.post(reverse("secretariat:biennium_edit", args=[biennium.pk]), data)
@@ -87,7 +87,7 @@ def test_bad_bienniums_are_refused(client, cast, programme, data, field):  # typ
     )
 
 
-def test_duplicate_objective_number_is_refused(client, cast, programme):  # type: ignore[no-untyped-def]
+def test_duplicate_objective_number_is_refused(client, cast, programme):
     biennium = programme[0]
     client.force_login(cast.users["coordinator"])
     response = client.post(
@@ -99,7 +99,7 @@ def test_duplicate_objective_number_is_refused(client, cast, programme):  # type
     assert Objective.objects.filter(biennium=biennium).count() == 1
 
 
-def test_activity_with_lead_organisations_shows_in_the_biennium_report(client, cast, programme):  # type: ignore[no-untyped-def]
+def test_activity_with_lead_organisations_shows_in_the_biennium_report(client, cast, programme):
     biennium, objective, main = programme
     nso_b = Organisation.objects.get(name="NSO B")
     client.force_login(cast.users["coordinator"])
@@ -155,7 +155,7 @@ def test_activity_with_lead_organisations_shows_in_the_biennium_report(client, c
         ({"lead_organisations": "inactive"}, "lead_organisations"),
     ],
 )
-def test_bad_activities_are_refused_naming_the_field(client, cast, programme, overrides, field):  # type: ignore[no-untyped-def]
+def test_bad_activities_are_refused_naming_the_field(client, cast, programme, overrides, field):
     biennium = programme[0]
     other = ActivityFactory(code="9(z)")
     if overrides.get("parent") == "other-biennium":
@@ -177,7 +177,7 @@ def test_bad_activities_are_refused_naming_the_field(client, cast, programme, ov
     assert Activity.objects.count() == before
 
 
-def test_a_main_activity_with_sub_activities_stays_main(client, cast, programme):  # type: ignore[no-untyped-def]
+def test_a_main_activity_with_sub_activities_stays_main(client, cast, programme):
     biennium, _objective, main = programme
     ActivityFactory(biennium=biennium, code="1(a)i", parent=main)
     other_main = ActivityFactory(biennium=biennium, code="2(a)")

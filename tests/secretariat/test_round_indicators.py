@@ -12,18 +12,18 @@ from portal.secretariat.services import round_indicators as services_rounds
 from tests.secretariat.conftest import make_sheet
 
 
-def _ids(*codes):  # type: ignore[no-untyped-def]
+def _ids(*codes):
     return [Indicator.objects.get(code=code).pk for code in codes]
 
 
-def _requested(round_):  # type: ignore[no-untyped-def]
+def _requested(round_):
     return set(
         RoundIndicator.objects.filter(round=round_).values_list("indicator__code", flat=True)
     )
 
 
 @pytest.fixture
-def asked(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def asked(cast, indicators, round_2026):
     """The 2026 round asks for 3.2.1 and 3.1.1; Kyrgyzstan entered a value for 3.1.1."""
     for pk in _ids("3.2.1", "3.1.1"):
         RoundIndicator.objects.create(round=round_2026, indicator_id=pk)
@@ -31,7 +31,7 @@ def asked(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
     return round_2026
 
 
-def test_adding_an_indicator_needs_no_confirmation(client, cast, asked):  # type: ignore[no-untyped-def]
+def test_adding_an_indicator_needs_no_confirmation(client, cast, asked):
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:round_indicators", args=[asked.pk])
     assert client.get(url).status_code == 200
@@ -42,7 +42,7 @@ def test_adding_an_indicator_needs_no_confirmation(client, cast, asked):  # type
     assert event.details["added"] == ["3.2.2"] and event.details["removed"] == []
 
 
-def test_removing_an_indicator_with_values_asks_first_and_keeps_the_values(client, cast, asked):  # type: ignore[no-untyped-def]
+def test_removing_an_indicator_with_values_asks_first_and_keeps_the_values(client, cast, asked):
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:round_indicators", args=[asked.pk])
     response = client.post(url, {"indicators": _ids("3.2.1")})
@@ -62,7 +62,7 @@ def test_removing_an_indicator_with_values_asks_first_and_keeps_the_values(clien
     assert event.details["values_kept"] == [["KGZ", "3.1.1", 1]]
 
 
-def test_removing_an_indicator_without_values_is_free(cast, asked):  # type: ignore[no-untyped-def]
+def test_removing_an_indicator_without_values_is_free(cast, asked):
     added, removed = services_rounds.round_set_indicators(
         actor=cast.users["coordinator"],
         round_=asked,
@@ -72,7 +72,7 @@ def test_removing_an_indicator_without_values_is_free(cast, asked):  # type: ign
     assert _requested(asked) == {"3.1.1"}
 
 
-def test_from_every_indicator_to_a_list_counts_as_removal(cast, indicators, round_2026):  # type: ignore[no-untyped-def]
+def test_from_every_indicator_to_a_list_counts_as_removal(cast, indicators, round_2026):
     """A round listing none asks for all: choosing 3.2.1 alone removes the others."""
     make_sheet(cast.country_b, round_2026, DataSheet.Status.SUBMITTED, codes=["3.1.1"])
     with pytest.raises(services_rounds.RemovalsNeedConfirmation) as refused:
@@ -87,7 +87,7 @@ def test_from_every_indicator_to_a_list_counts_as_removal(cast, indicators, roun
     assert _requested(round_2026) == set()
 
 
-def test_unknown_indicator_is_refused_naming_the_field(client, cast, asked):  # type: ignore[no-untyped-def]
+def test_unknown_indicator_is_refused_naming_the_field(client, cast, asked):
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:round_indicators", args=[asked.pk])
     response = client.post(url, {"indicators": ["999999"]})
@@ -96,7 +96,7 @@ def test_unknown_indicator_is_refused_naming_the_field(client, cast, asked):  # 
     assert _requested(asked) == {"3.2.1", "3.1.1"}
 
 
-def test_only_the_secretariat_changes_a_rounds_indicators(client, cast, asked):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat_changes_a_rounds_indicators(client, cast, asked):
     with pytest.raises(PermissionDenied):
         services_rounds.round_set_indicators(
             actor=cast.users["focal_point"], round_=asked, indicators=[]
@@ -116,7 +116,7 @@ def test_only_the_secretariat_changes_a_rounds_indicators(client, cast, asked): 
         ("not-a-number", "&quot;not-a-number&quot; is not a valid value."),
     ],
 )
-def test_an_unknown_indicator_is_refused_naming_the_field(client, cast, asked, bad, message):  # type: ignore[no-untyped-def]
+def test_an_unknown_indicator_is_refused_naming_the_field(client, cast, asked, bad, message):
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:round_indicators", args=[asked.pk])
     response = client.post(url, {"indicators": [*_ids("3.2.2"), bad]})

@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 from tests.secretariat.conftest import make_sheet
 
 
-def test_open_a_round_with_deadline_and_indicators(client, cast, indicators):  # type: ignore[no-untyped-def]
+def test_open_a_round_with_deadline_and_indicators(client, cast, indicators):
     client.force_login(cast.users["coordinator"])
     wanted = Indicator.objects.filter(code__in=["3.2.1", "1.1.1"]).order_by("code")
     assert wanted.count() >= 1
@@ -50,7 +50,7 @@ def test_open_a_round_with_deadline_and_indicators(client, cast, indicators):  #
         ({"name_en": ""}, "name_en"),
     ],
 )
-def test_bad_rounds_are_refused_with_the_field(cast, round_2026, values, field):  # type: ignore[no-untyped-def]
+def test_bad_rounds_are_refused_with_the_field(cast, round_2026, values, field):
     arguments = {
         "actor": cast.users["coordinator"],
         "code": "2027",
@@ -66,7 +66,7 @@ def test_bad_rounds_are_refused_with_the_field(cast, round_2026, values, field):
     assert ReportingRound.objects.count() == 1
 
 
-def test_round_form_shows_the_error(client, cast):  # type: ignore[no-untyped-def]
+def test_round_form_shows_the_error(client, cast):
     client.force_login(cast.users["coordinator"])
     response = client.post(
         reverse("secretariat:rounds"),
@@ -77,7 +77,7 @@ def test_round_form_shows_the_error(client, cast):  # type: ignore[no-untyped-de
     assert not ReportingRound.objects.exists()
 
 
-def test_close_and_reopen_a_round(client, cast, round_2026):  # type: ignore[no-untyped-def]
+def test_close_and_reopen_a_round(client, cast, round_2026):
     client.force_login(cast.users["coordinator"])
     client.post(reverse("secretariat:round_toggle", args=[round_2026.pk]), {"open": "0"})
     round_2026.refresh_from_db()
@@ -98,7 +98,7 @@ def _run(today: datetime.date) -> int:
     return services.round_reminders_send(today=today)
 
 
-def test_reminder_in_the_week_before_the_deadline_once(members, round_due):  # type: ignore[no-untyped-def]
+def test_reminder_in_the_week_before_the_deadline_once(members, round_due):
     assert _run(datetime.date(2027, 3, 20)) == 0  # eleven days before: not yet
     sent = _run(datetime.date(2027, 3, 25))
     # A focal point in each member country; the disabled one and the member get nothing.
@@ -112,7 +112,7 @@ def test_reminder_in_the_week_before_the_deadline_once(members, round_due):  # t
     assert RoundReminder.objects.filter(kind="before").count() == 2
 
 
-def test_late_reminders_weekly_and_only_to_countries_owing(members, round_due):  # type: ignore[no-untyped-def]
+def test_late_reminders_weekly_and_only_to_countries_owing(members, round_due):
     make_sheet(members.country_a, round_due, DataSheet.Status.SUBMITTED)
     assert _run(datetime.date(2027, 4, 2)) == 1
     assert mail.outbox[0].to == ["fp.b@example.org"]
@@ -121,14 +121,14 @@ def test_late_reminders_weekly_and_only_to_countries_owing(members, round_due): 
     assert _run(datetime.date(2027, 4, 9)) == 1
 
 
-def test_reminders_in_the_recipients_language(members, round_due):  # type: ignore[no-untyped-def]
+def test_reminders_in_the_recipients_language(members, round_due):
     User.objects.filter(email="fp.b@example.org").update(language="es")
     _run(datetime.date(2027, 4, 2))
     spanish = next(message for message in mail.outbox if message.to == ["fp.b@example.org"])
     assert "Ronda 2027" in spanish.subject and "Kirguistán" in spanish.subject
 
 
-def test_no_reminders_for_closed_rounds_drafts_count_as_owing(members, round_due):  # type: ignore[no-untyped-def]
+def test_no_reminders_for_closed_rounds_drafts_count_as_owing(members, round_due):
     make_sheet(members.country_a, round_due, DataSheet.Status.DRAFT)
     make_sheet(members.country_b, round_due, DataSheet.Status.RETURNED)
     assert _run(datetime.date(2027, 4, 2)) == 2
@@ -137,7 +137,7 @@ def test_no_reminders_for_closed_rounds_drafts_count_as_owing(members, round_due
     assert _run(datetime.date(2027, 4, 20)) == 0
 
 
-def test_the_beat_task_runs_the_service(members, db):  # type: ignore[no-untyped-def]
+def test_the_beat_task_runs_the_service(members, db):
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -157,7 +157,7 @@ def test_the_beat_task_runs_the_service(members, db):  # type: ignore[no-untyped
     assert send_round_reminders() == 0
 
 
-def test_move_the_deadline(client, cast, round_2026):  # type: ignore[no-untyped-def]
+def test_move_the_deadline(client, cast, round_2026):
     client.force_login(cast.users["coordinator"])
     url = reverse("secretariat:round_deadline", args=[round_2026.pk])
     page = client.get(reverse("secretariat:completeness", args=[round_2026.pk])).content.decode()
@@ -174,7 +174,7 @@ def test_move_the_deadline(client, cast, round_2026):  # type: ignore[no-untyped
     ("value", "message"),
     [("2026-01-01", "is before the opening"), ("", "required"), ("31.02.2027", "valid date")],
 )
-def test_bad_deadlines_are_refused_with_the_reason(client, cast, round_2026, value, message):  # type: ignore[no-untyped-def]
+def test_bad_deadlines_are_refused_with_the_reason(client, cast, round_2026, value, message):
     client.force_login(cast.users["coordinator"])
     response = client.post(
         reverse("secretariat:round_deadline", args=[round_2026.pk]),

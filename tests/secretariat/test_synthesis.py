@@ -30,11 +30,11 @@ INSTITUTIONS = reverse("secretariat:institutions")
 
 
 @pytest.fixture
-def world(synthesis_world):  # type: ignore[no-untyped-def]  # noqa: F811
+def world(synthesis_world):  # noqa: F811
     return synthesis_world
 
 
-def test_gaps_of_operations_flows_and_subnational_data(world):  # type: ignore[no-untyped-def]
+def test_gaps_of_operations_flows_and_subnational_data(world):
     result = synthesis.synthesis(countries=synthesis.member_countries(), indicator_ids=None)
     rows = {row.country.iso3: row for row in result.rows}
     kaz, kgz = rows["KAZ"], rows["KGZ"]
@@ -59,7 +59,7 @@ def test_gaps_of_operations_flows_and_subnational_data(world):  # type: ignore[n
     assert result.total_gaps == 9
 
 
-def test_filters_by_indicator_and_group(world):  # type: ignore[no-untyped-def]
+def test_filters_by_indicator_and_group(world):
     only = Indicator.objects.get(code="3.1.1")
     ids = synthesis.indicators_in_scope(indicator=only)
     result = synthesis.synthesis(countries=synthesis.member_countries(), indicator_ids=ids)
@@ -76,7 +76,7 @@ def test_filters_by_indicator_and_group(world):  # type: ignore[no-untyped-def]
     assert Indicator.objects.get(code="1.1.1").pk not in goal_three
 
 
-def test_status_by_institution(world):  # type: ignore[no-untyped-def]
+def test_status_by_institution(world):
     groups = synthesis.institutions(countries=synthesis.member_countries(), indicator_ids=None)
     found = {
         (group.name, group.country.iso3): [
@@ -101,7 +101,7 @@ def test_status_by_institution(world):  # type: ignore[no-untyped-def]
     assert bureau.counts == {"not_reported": 1, "draft": 0, "submitted": 0, "accepted": 1}
 
 
-def test_accepted_counts_over_a_newer_draft(world, round_due):  # type: ignore[no-untyped-def]
+def test_accepted_counts_over_a_newer_draft(world, round_due):
     kaz = world.country_a
     make_sheet(kaz, round_due, DataSheet.Status.DRAFT, codes=["1.1.1", "3.2.1"])
     groups = synthesis.institutions(countries=[kaz], indicator_ids=None)
@@ -109,7 +109,7 @@ def test_accepted_counts_over_a_newer_draft(world, round_due):  # type: ignore[n
     assert statuses == {"1.1.1": "draft", "3.2.1": "accepted"}
 
 
-def test_pages_show_the_gaps_and_export_links(client, world):  # type: ignore[no-untyped-def]
+def test_pages_show_the_gaps_and_export_links(client, world):
     client.force_login(world.users["coordinator"])
     body = client.get(SYNTHESIS).content.decode()
     assert 'data-gap="census"' in body and 'data-gap="subnational"' in body
@@ -123,7 +123,7 @@ def test_pages_show_the_gaps_and_export_links(client, world):  # type: ignore[no
     assert 'data-iso3="KGZ"' not in filtered
 
 
-def test_csv_and_excel_exports_neutralise_formulas(client, world):  # type: ignore[no-untyped-def]
+def test_csv_and_excel_exports_neutralise_formulas(client, world):
     operation_create(world.country_b, '=HYPERLINK("http://x")', "census", "-cmd|calc", ["3.2.1"])
     client.force_login(world.users["coordinator"])
     response = client.get(SYNTHESIS, {"format": "csv"})
@@ -168,7 +168,7 @@ def test_csv_and_excel_exports_neutralise_formulas(client, world):  # type: igno
     ],
 )
 @pytest.mark.parametrize("url", [SYNTHESIS, INSTITUTIONS])
-def test_bad_filters_are_refused_by_name(client, world, url, params, message):  # type: ignore[no-untyped-def]
+def test_bad_filters_are_refused_by_name(client, world, url, params, message):
     client.force_login(world.users["coordinator"])
     for fmt in ("", "csv"):
         response = client.get(url, {**params, "format": fmt})
@@ -178,7 +178,7 @@ def test_bad_filters_are_refused_by_name(client, world, url, params, message):  
 
 
 @pytest.mark.parametrize("url", [SYNTHESIS, INSTITUTIONS])
-def test_only_the_secretariat(client, world, url):  # type: ignore[no-untyped-def]
+def test_only_the_secretariat(client, world, url):
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     for role in ("focal_point", "member", "agency_focal_point", "observer"):
@@ -189,7 +189,7 @@ def test_only_the_secretariat(client, world, url):  # type: ignore[no-untyped-de
     assert client.get(url).status_code == 200
 
 
-def test_spanish_pages(client, world):  # type: ignore[no-untyped-def]
+def test_spanish_pages(client, world):
     coordinator = world.users["coordinator"]
     coordinator.language = "es"
     coordinator.save(update_fields=["language"])
@@ -202,7 +202,7 @@ def test_spanish_pages(client, world):  # type: ignore[no-untyped-def]
     assert "no informado" in body and "aceptada" in body
 
 
-def _many_countries(world, round_2026):  # type: ignore[no-untyped-def]
+def _many_countries(world, round_2026):
     digits = "0123456789ABCDEFGHIJ"
     Country.objects.bulk_create(
         Country(
@@ -260,7 +260,7 @@ def _many_countries(world, round_2026):  # type: ignore[no-untyped-def]
 
 def test_query_count_does_not_grow_with_200_countries(
     client, world, round_2026, django_assert_max_num_queries
-):  # type: ignore[no-untyped-def]
+):
     _many_countries(world, round_2026)
     assert Country.objects.filter(is_member=True).count() == 202
     client.force_login(world.users["coordinator"])

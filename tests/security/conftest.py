@@ -43,7 +43,7 @@ KGZ_CSV = (
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
@@ -73,14 +73,14 @@ class World:
     upload_job_b: object = None  # a large upload read in the background, into sheet_b
 
 
-def _set_passwords(users) -> None:  # type: ignore[no-untyped-def]
+def _set_passwords(users) -> None:
     for user in users.values():
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
 
 
 @pytest.fixture
-def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-def]  # noqa: F811
+def world(sheet_world, round_2026, board) -> World:  # noqa: F811
     from forum import services as forum_services
     from forum.models import Notification, Report
     from indicators import services
@@ -114,7 +114,7 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
     )
 
     start = timezone.localdate() + dt.timedelta(days=30)
-    meeting_b = MeetingFactory(
+    meeting_b = MeetingFactory.create(
         title=SECRET_MEETING,
         objectives=SECRET_MEETING,
         start_date=start,
@@ -192,7 +192,7 @@ def world(sheet_world, round_2026, board) -> World:  # type: ignore[no-untyped-d
     )
 
 
-def _consultation():  # type: ignore[no-untyped-def]
+def _consultation():
     from meetings.models import Consultation
 
     return Consultation.objects.create(

@@ -23,7 +23,7 @@ REFUSED = {403, 404, 405}
 SCOPED_TO_REQUESTER = {"portal:token_revoke": "PersonalToken.filter(user=request.user, pk=...)"}
 
 
-def _body(response) -> str:  # type: ignore[no-untyped-def]
+def _body(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
@@ -36,7 +36,7 @@ def _secrets_for(role: str) -> tuple[str, ...]:
     return (*SECRETS, SECRET_FOCAL_TOPIC)
 
 
-def _snapshot(world) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _snapshot(world) -> dict[str, object]:
     w = world
     for obj in (
         w.sheet_b,
@@ -72,7 +72,7 @@ def _snapshot(world) -> dict[str, object]:  # type: ignore[no-untyped-def]
     }
 
 
-def _client(role: str, world, api: bool) -> Client:  # type: ignore[no-untyped-def]
+def _client(role: str, world, api: bool) -> Client:
     client = Client()
     if role == "anonymous":
         return client
@@ -87,7 +87,7 @@ def _client(role: str, world, api: bool) -> Client:  # type: ignore[no-untyped-d
     return client
 
 
-def _is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]
+def _is_login_redirect(response) -> bool:
     return response.status_code == 302 and "/accounts/login/" in response.headers.get(
         "Location", ""
     )

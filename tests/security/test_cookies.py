@@ -37,7 +37,7 @@ print(json.dumps({
 """
 
 
-def _flags(morsel) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _flags(morsel) -> dict[str, object]:
     return {
         "secure": bool(morsel["secure"]),
         "httponly": bool(morsel["httponly"]),
@@ -45,7 +45,7 @@ def _flags(morsel) -> dict[str, object]:  # type: ignore[no-untyped-def]
     }
 
 
-def test_production_cookies_are_secure_httponly_and_lax(tmp_path):  # type: ignore[no-untyped-def]
+def test_production_cookies_are_secure_httponly_and_lax(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -73,7 +73,7 @@ def test_production_cookies_are_secure_httponly_and_lax(tmp_path):  # type: igno
     assert out["location"] == "/"
 
 
-def test_language_cookie_at_login_carries_the_same_flags(world):  # type: ignore[no-untyped-def]
+def test_language_cookie_at_login_carries_the_same_flags(world):
     member = world.cast.users["member"]
     response = Client().post("/accounts/login/", {"username": member.email, "password": PASSWORD})
     assert response.status_code == 302

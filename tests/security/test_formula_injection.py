@@ -56,7 +56,7 @@ def test_safe_cell(value, expected):
 
 
 @pytest.fixture
-def published(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def published(sheet_world, round_2026):
     reference_data_load()
     fp, coord = sheet_world.users["focal_point"], sheet_world.users["coordinator"]
     sheet = services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
@@ -74,13 +74,13 @@ def published(sheet_world, round_2026):  # type: ignore[no-untyped-def]
     return client
 
 
-def _rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(body)))
 
 
-def _no_live_formula(cells) -> None:  # type: ignore[no-untyped-def]
+def _no_live_formula(cells) -> None:
     for cell in cells:
         if isinstance(cell, str) and cell:
             assert cell[0] not in "=+@\t\r" and not (cell[0] == "-" and "+" in cell), cell

@@ -47,7 +47,7 @@ class Target:
         return html.escape(str(self.obj))
 
 
-def _targets(world) -> list[Target]:  # type: ignore[no-untyped-def]
+def _targets(world) -> list[Target]:
     from indicators.models import Indicator, ValueComment
     from tests.meetings.factories import MeetingFactory, ParticipantFactory
 
@@ -73,19 +73,19 @@ def _targets(world) -> list[Target]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _client(world, role: str) -> Client:  # type: ignore[no-untyped-def]
+def _client(world, role: str) -> Client:
     client = Client()
     if role != "anonymous":
         assert client.login(username=world.cast.users[role].email, password=PASSWORD)
     return client
 
 
-def _new_topic_url(obj) -> str:  # type: ignore[no-untyped-def]
+def _new_topic_url(obj) -> str:
     return reverse("forum:topic_create") + "?subject=" + subject_reference(obj)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_visible_objects_can_be_a_subject(world, role):  # type: ignore[no-untyped-def]
+def test_only_visible_objects_can_be_a_subject(world, role):
     client = _client(world, role)
     for target in _targets(world):
         response = client.get(_new_topic_url(target.obj))
@@ -104,7 +104,7 @@ def test_only_visible_objects_can_be_a_subject(world, role):  # type: ignore[no-
 
 
 @pytest.mark.parametrize("role", sorted(WRITERS))
-def test_posting_an_invisible_subject_is_refused(world, role):  # type: ignore[no-untyped-def]
+def test_posting_an_invisible_subject_is_refused(world, role):
     client = _client(world, role)
     for target in _targets(world):
         before = Topic.objects.count()
@@ -132,7 +132,7 @@ def test_posting_an_invisible_subject_is_refused(world, role):  # type: ignore[n
 
 
 @pytest.mark.parametrize("role", sorted(MEMBERS))
-def test_topic_page_shows_its_subject_only_to_who_may_see_it(world, role):  # type: ignore[no-untyped-def]
+def test_topic_page_shows_its_subject_only_to_who_may_see_it(world, role):
     coordinator = world.cast.users["coordinator"]
     client = _client(world, role)
     for target in _targets(world):
@@ -144,7 +144,7 @@ def test_topic_page_shows_its_subject_only_to_who_may_see_it(world, role):  # ty
         topic.delete()
 
 
-def test_a_subject_that_became_invisible_no_longer_shows(world):  # type: ignore[no-untyped-def]
+def test_a_subject_that_became_invisible_no_longer_shows(world):
     from tests.meetings.factories import MeetingFactory
 
     meeting = MeetingFactory(title="SOONRESTRICTED4471", visibility="members")
@@ -160,7 +160,7 @@ def test_a_subject_that_became_invisible_no_longer_shows(world):  # type: ignore
     assert SECRET_MEETING not in response.content.decode()
 
 
-def test_malformed_subject_references_are_not_found(world):  # type: ignore[no-untyped-def]
+def test_malformed_subject_references_are_not_found(world):
     client = _client(world, "coordinator")
     for reference in (
         "abc",

@@ -16,7 +16,7 @@ from tests.security.conftest import PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _login(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+def _login(client: Client, email: str, password: str):
     return client.post("/accounts/login/", {"username": email, "password": password})
 
 

@@ -10,13 +10,13 @@ from portal.models import PersonalToken
 HUGE = "99999999999999999999"
 
 
-def _client(world, role: str) -> Client:  # type: ignore[no-untyped-def]
+def _client(world, role: str) -> Client:
     client = Client()
     client.force_login(world.cast.users[role])
     return client
 
 
-def test_nul_bytes_in_a_form_field_are_refused_naming_the_field(world):  # type: ignore[no-untyped-def]
+def test_nul_bytes_in_a_form_field_are_refused_naming_the_field(world):
     client = _client(world, "member")
     before = PersonalToken.objects.count()
     response = client.post("/accounts/tokens/", {"name": "script\x00"})
@@ -25,7 +25,7 @@ def test_nul_bytes_in_a_form_field_are_refused_naming_the_field(world):  # type:
     assert PersonalToken.objects.count() == before
 
 
-def test_nul_bytes_in_a_query_or_the_path_are_refused(world):  # type: ignore[no-untyped-def]
+def test_nul_bytes_in_a_query_or_the_path_are_refused(world):
     client = _client(world, "coordinator")
     for url, data in (
         ("/meetings/", {"country": "KG\x00Z"}),
@@ -38,7 +38,7 @@ def test_nul_bytes_in_a_query_or_the_path_are_refused(world):  # type: ignore[no
         assert "NUL character" in response.content.decode(), url
 
 
-def test_integers_beyond_64_bits_in_the_path_are_not_found(world):  # type: ignore[no-untyped-def]
+def test_integers_beyond_64_bits_in_the_path_are_not_found(world):
     client = _client(world, "coordinator")
     for url in (
         f"/data/sheets/{HUGE}/",
@@ -49,7 +49,7 @@ def test_integers_beyond_64_bits_in_the_path_are_not_found(world):  # type: igno
         assert client.get(url).status_code == 404, url
 
 
-def test_lock_version_that_is_not_a_number_is_a_stale_form(world):  # type: ignore[no-untyped-def]
+def test_lock_version_that_is_not_a_number_is_a_stale_form(world):
     client = _client(world, "focal_point_b")
     sheet, obs = world.sheet_b, world.observation_b
     for lock_version in ("abc", HUGE, "-5"):
@@ -63,7 +63,7 @@ def test_lock_version_that_is_not_a_number_is_a_stale_form(world):  # type: igno
         assert str(obs.value) != "1"
 
 
-def test_reply_to_a_hidden_post_does_not_link_it(world):  # type: ignore[no-untyped-def]
+def test_reply_to_a_hidden_post_does_not_link_it(world):
     from forum import services
     from tests.forum.conftest import make_topic
 
@@ -87,7 +87,7 @@ def test_reply_to_a_hidden_post_does_not_link_it(world):  # type: ignore[no-unty
     assert reply.source == "a reply" and reply.reply_to_id is None
 
 
-def test_counts_and_ids_beyond_64_bits_in_forms(world):  # type: ignore[no-untyped-def]
+def test_counts_and_ids_beyond_64_bits_in_forms(world):
     client = _client(world, "coordinator")
     meeting = world.meeting_b
     url = f"/meetings/{meeting.pk}/participants/"

@@ -20,7 +20,7 @@ HOSTILE = (
 )
 
 
-def test_the_helper_accepts_only_pages_of_this_site(settings):  # type: ignore[no-untyped-def]
+def test_the_helper_accepts_only_pages_of_this_site(settings):
     request = RequestFactory().get("/")
     # (A NUL byte never reaches a view: the middleware answers 400; the helper refuses it too.)
     for target in (*HOSTILE, "/forum/\x00", "/forum/\n"):
@@ -35,7 +35,7 @@ def test_the_helper_accepts_only_pages_of_this_site(settings):  # type: ignore[n
 
 
 @pytest.mark.parametrize("target", HOSTILE)
-def test_action_update_never_redirects_off_site(world, target):  # type: ignore[no-untyped-def]
+def test_action_update_never_redirects_off_site(world, target):
     client = Client()
     client.force_login(world.cast.users["coordinator"])
     response = client.post(
@@ -46,7 +46,7 @@ def test_action_update_never_redirects_off_site(world, target):  # type: ignore[
     assert response.headers["Location"] == "/meetings/actions/"
 
 
-def test_action_update_follows_a_local_next(world):  # type: ignore[no-untyped-def]
+def test_action_update_follows_a_local_next(world):
     client = Client()
     client.force_login(world.cast.users["coordinator"])
     response = client.post(
@@ -57,7 +57,7 @@ def test_action_update_follows_a_local_next(world):  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize("target", HOSTILE)
-def test_language_switch_and_login_fall_back_to_the_home_page(world, target):  # type: ignore[no-untyped-def]
+def test_language_switch_and_login_fall_back_to_the_home_page(world, target):
     response = Client().post("/language/", {"language": "es", "next": target})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     response = Client().post(
@@ -67,7 +67,7 @@ def test_language_switch_and_login_fall_back_to_the_home_page(world, target):  #
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
-def test_grid_save_falls_back_to_the_sheet_on_a_bogus_next(world):  # type: ignore[no-untyped-def]
+def test_grid_save_falls_back_to_the_sheet_on_a_bogus_next(world):
     from indicators import services
 
     fp = world.cast.users["focal_point"]

@@ -12,17 +12,17 @@ from tests.forum.conftest import make_topic
 
 
 @pytest.fixture
-def post(cast, board):  # type: ignore[no-untyped-def]
+def post(cast, board):
     return make_topic(cast.users["focal_point"], board.open, source="Reportable").posts.get()
 
 
-def _report(cast, role: str, post, reason: str = "spam"):  # type: ignore[no-untyped-def]
+def _report(cast, role: str, post, reason: str = "spam"):
     client = Client()
     client.force_login(cast.users[role])
     return client.post(f"/forum/p/{post.pk}/report/", {"reason": reason})
 
 
-def test_observer_cannot_report(cast, post):  # type: ignore[no-untyped-def]
+def test_observer_cannot_report(cast, post):
     observer = cast.users["observer"]
     client = Client()
     client.force_login(observer)
@@ -36,7 +36,7 @@ def test_observer_cannot_report(cast, post):  # type: ignore[no-untyped-def]
     assert f"/forum/p/{post.pk}/report/" not in body
 
 
-def test_a_second_open_report_of_the_same_post_is_refused(cast, post):  # type: ignore[no-untyped-def]
+def test_a_second_open_report_of_the_same_post_is_refused(cast, post):
     assert _report(cast, "member", post).status_code == 302
     response = _report(cast, "member", post, reason="still spam")
     assert response.status_code == 400
@@ -52,7 +52,7 @@ def test_a_second_open_report_of_the_same_post_is_refused(cast, post):  # type: 
     assert Report.objects.count() == 3
 
 
-def test_the_database_keeps_one_open_report_per_user_and_post(cast, post):  # type: ignore[no-untyped-def]
+def test_the_database_keeps_one_open_report_per_user_and_post(cast, post):
     from django.db import IntegrityError, transaction
 
     member = cast.users["member"]

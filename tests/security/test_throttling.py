@@ -21,18 +21,18 @@ RESET = "/accounts/password-reset/"
 
 
 @pytest.fixture
-def limits(settings):  # type: ignore[no-untyped-def]
+def limits(settings):
     settings.LOGIN_THROTTLE_FAILURES = 3
     settings.LOGIN_THROTTLE_ADDRESS_FAILURES = 5
     settings.PORTAL_TRUSTED_PROXIES = []
     return settings
 
 
-def _login(client: Client, email: str, password: str, url: str = LOGIN):  # type: ignore[no-untyped-def]
+def _login(client: Client, email: str, password: str, url: str = LOGIN):
     return client.post(url, {"username": email, "password": password})
 
 
-def _coordinator(cast):  # type: ignore[no-untyped-def]
+def _coordinator(cast):
     coord = cast.users["coordinator"]
     coord.is_staff = True
     coord.save(update_fields=["is_staff"])

@@ -67,12 +67,12 @@ def _flat_sdmx(elements: int) -> bytes:
 
 
 @pytest.fixture
-def draft(sheet_world, round_2026):  # type: ignore[no-untyped-def]
+def draft(sheet_world, round_2026):
     fp = sheet_world.users["focal_point"]
     return services.datasheet_create(country=sheet_world.country_a, round=round_2026, user=fp)
 
 
-def _page(sheet_world, draft, *files: tuple[str, bytes]):  # type: ignore[no-untyped-def]
+def _page(sheet_world, draft, *files: tuple[str, bytes]):
     client = Client()
     client.force_login(sheet_world.users["focal_point"])
     uploads = [SimpleUploadedFile(name, data) for name, data in files]
@@ -88,7 +88,7 @@ def _page(sheet_world, draft, *files: tuple[str, bytes]):  # type: ignore[no-unt
     return response
 
 
-def _nothing_stored(settings) -> None:  # type: ignore[no-untyped-def]
+def _nothing_stored(settings) -> None:
     assert Observation.objects.count() == 0
     assert UploadedFile.objects.count() == 0
     staging = Path(settings.MEDIA_ROOT) / "staging"

@@ -29,7 +29,7 @@ def _upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type)
 
 
-def _assert_download(response, name_hint: str) -> None:  # type: ignore[no-untyped-def]
+def _assert_download(response, name_hint: str) -> None:
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment"), disposition

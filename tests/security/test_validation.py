@@ -18,7 +18,7 @@ BAD_LINKS = (
 )
 
 
-def _answer(world, forum_thread: str):  # type: ignore[no-untyped-def]
+def _answer(world, forum_thread: str):
     client = Client()
     client.force_login(world.cast.users["coordinator"])
     return client.post(
@@ -27,7 +27,7 @@ def _answer(world, forum_thread: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("link", BAD_LINKS)
-def test_case_forum_thread_refuses_what_is_not_a_forum_link(world, link):  # type: ignore[no-untyped-def]
+def test_case_forum_thread_refuses_what_is_not_a_forum_link(world, link):
     response = _answer(world, link)
     assert response.status_code == 302
     texts = [str(m) for m in get_messages(response.wsgi_request)]
@@ -36,7 +36,7 @@ def test_case_forum_thread_refuses_what_is_not_a_forum_link(world, link):  # typ
     assert world.case_b.forum_thread == ""
 
 
-def test_case_forum_thread_too_long_is_a_clear_error(world):  # type: ignore[no-untyped-def]
+def test_case_forum_thread_too_long_is_a_clear_error(world):
     response = _answer(world, "/forum/t/1/?" + "a" * 250)
     assert response.status_code == 302
     texts = [str(m) for m in get_messages(response.wsgi_request)]
@@ -45,7 +45,7 @@ def test_case_forum_thread_too_long_is_a_clear_error(world):  # type: ignore[no-
     assert world.case_b.forum_thread == ""
 
 
-def test_case_forum_thread_accepts_a_topic_or_post_of_the_forum(world):  # type: ignore[no-untyped-def]
+def test_case_forum_thread_accepts_a_topic_or_post_of_the_forum(world):
     for link in (f"/forum/t/{world.topic_b.pk}/", f"/forum/p/{world.post_b.pk}/"):
         _answer(world, link)
         world.case_b.refresh_from_db()

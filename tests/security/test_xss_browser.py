@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,9 @@ from django.utils import timezone
 
 from tests.browser.conftest import login
 from tests.security.conftest import PASSWORD, PDF, make_topic
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +54,7 @@ def _csv(footnote: str) -> bytes:
     return buffer.getvalue().encode()
 
 
-def _plant(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _plant(world) -> dict[str, str]:
     """Write the payloads everywhere a user can write text; returns the pages that show them."""
     from indicators import services
     from meetings.models import AgendaItem, Conclusion, MeetingPartner, Session
@@ -84,7 +88,7 @@ def _plant(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     handle = forum_services.forum_profile_get_or_create(user=fp).handle
 
     start = timezone.localdate() + dt.timedelta(days=20)
-    meeting = MeetingFactory(
+    meeting = MeetingFactory.create(
         title=f"{SCRIPT} {IMG}",
         objectives=f"{ALL}\n{JS_LINK}",
         summary=ALL,
@@ -154,7 +158,7 @@ def _plant(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def _check(page, url: str, dialogs: list[str], expect: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def _check(page, url: str, dialogs: list[str], expect: tuple[str, ...]) -> None:
     response = page.goto(url)
     assert response is not None and response.status < 400, (url, response and response.status)
     page.wait_for_load_state("load")
@@ -174,17 +178,22 @@ def _check(page, url: str, dialogs: list[str], expect: tuple[str, ...]) -> None:
         assert payload in text, f"{url}: {payload!r} not shown as text"
 
 
-def test_payloads_render_as_text_everywhere(world, browser, live_server):  # type: ignore[no-untyped-def]
+def test_payloads_render_as_text_everywhere(world, browser, live_server):
     pages = _plant(world)
     dialogs: list[str] = []
 
-    def open_as(email: str):  # type: ignore[no-untyped-def]
+    def open_as(email: str):
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": 1280, "height": 900}
         )
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def dismiss(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         login(page, email, PASSWORD)
         page.wait_for_url("**/")
         return context, page

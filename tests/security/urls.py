@@ -22,7 +22,7 @@ def all_routes() -> list[Route]:
     """Walk the resolver recursively; the Django admin is its own (staff-only) world."""
     routes: list[Route] = []
 
-    def walk(patterns, prefix: str, namespace: str) -> None:  # type: ignore[no-untyped-def]
+    def walk(patterns, prefix: str, namespace: str) -> None:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 ns = namespace + (f"{entry.namespace}:" if entry.namespace else "")
@@ -98,7 +98,7 @@ READABLE_BY_MEMBERS = {
 }
 
 
-def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
+def fill(route: Route, world) -> str:
     """The route's URL with every parameter set to the OTHER country's object."""
     w = world
     by_name: dict[str, dict[str, object]] = {
@@ -168,7 +168,7 @@ def fill(route: Route, world) -> str:  # type: ignore[no-untyped-def]
     return reverse(route.name, kwargs=kwargs)
 
 
-def post_body(world) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def post_body(world) -> dict[str, str]:
     """One POST body that tries every state change the views know (each must be refused)."""
     w = world
     obs = w.observation_b.pk
