@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from indicators.engine.assess import ASSESS_COLUMNS, NEVER_REACHED
+from indicators.imports.columns import PORTAL_COLUMNS
 from indicators.models import Observation, SeriesCodeMapping, SeriesResult
 from portal.spreadsheets import SafeWriter
 
@@ -43,20 +44,8 @@ DIMENSIONS = [
 ]
 DISAGGREGATIONS = set(DIMENSIONS[4:])
 CHUNK = 2000
-CSV_COLUMNS = [
-    "country",
-    "round",
-    "sheet_version",
-    "indicator",
-    "area",
-    "disaggregation",
-    "year",
-    "value",
-    "unit",
-    "nature",
-    "source",
-    "footnote",
-]
+# A sheet's place, then the portal's own columns in the order the template writes them.
+CSV_COLUMNS = ["country", "round", "sheet_version", *PORTAL_COLUMNS]
 FIELDS = (
     "sheet__country__iso3",
     "sheet__country__m49",
