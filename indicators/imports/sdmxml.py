@@ -48,6 +48,9 @@ _SDMX_NS = "sdmx.org/resources/sdmxml/schemas/"
 MAX_DEPTH = 32
 MAX_ELEMENTS = 2_000_000
 _TIME = ("TIME_PERIOD", "TIME")
+#: distinct series keys remembered while reading (a bound, not a limit: past it, start again)
+_KEY_CACHE = 100_000
+_UNREAD = object()
 
 
 class _Stop(Exception):
@@ -107,6 +110,10 @@ class StreamReader:
         self.index = 0
         self.version = ""
         self.elements = 0
+        #: an observation's key (without its period) -> (disaggregation, where without period)
+        self._keys: dict[tuple[tuple[str, str], ...], tuple[tuple[tuple[str, str], ...], str]] = {}
+        #: TIME_PERIOD as written -> its Period (or None): a file has few distinct periods
+        self._periods: dict[str, Any] = {}
 
     def _count(self, local: str) -> None:
         self.elements += 1
@@ -231,6 +238,20 @@ class StreamReader:
             target[name] = value
 
     # -- observations -------------------------------------------------------------------
+    def _breakdown(
+        self, key: dict[str, str], period: str
+    ) -> tuple[tuple[tuple[str, str], ...], str]:
+        """(disaggregation, where) of an observation's key. A series repeats its key on every
+        period, so the sorted breakdown and the text naming it are built once per key."""
+        items = tuple(key.items())
+        known = self._keys.get(items)
+        if known is None:
+            if len(self._keys) >= _KEY_CACHE:
+                self._keys.clear()
+            known = self._keys[items] = (disaggregation(items), sdmx_where(key, ""))
+        breakdown, head = known
+        return breakdown, f"{head} {period}" if head and period else head or period
+
     def _emit(self) -> None:
         self.index += 1
         row = self.index
@@ -242,8 +263,10 @@ class StreamReader:
         key = {**self.series_key, **obs.key}
         attrs = {**self.dataset_attrs, **self.series_attrs, **obs.attrs}
         raw_period = next((key.pop(name) for name in _TIME if name in key), "")
-        where = sdmx_where(key, raw_period)
-        period = parse_period(raw_period, sdmx=True)
+        breakdown, where = self._breakdown(key, raw_period)
+        period = self._periods.get(raw_period, _UNREAD)
+        if period is _UNREAD:
+            period = self._periods[raw_period] = parse_period(raw_period, sdmx=True)
         if period is None:
             self.col.problem(
                 row,
@@ -275,7 +298,7 @@ class StreamReader:
                 indicator=self.indicator,
                 series_code=series,
                 area=key.get("REF_AREA", ""),
-                disaggregation=disaggregation(key.items()),
+                disaggregation=breakdown,
                 year=period.year,
                 value=number,
                 unit=attrs.get("UNIT_MEASURE") or key.get("UNIT_MEASURE", ""),
@@ -338,7 +361,7 @@ def parse_sdmx(col: Collector, data: bytes, indicator: str | None) -> None:
     nodes: list[_Node] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if any("}" in key for key in attrs):
+        if attrs and "}" in "\n".join(attrs):  # a namespaced attribute (one join, not a loop)
             attrs = {key: value for key, value in attrs.items() if "}" not in key}
         node = _Node("{" + name if "}" in name else name, attrs)
         nodes.append(node)

@@ -41,6 +41,10 @@ def _formula_code() -> str:
     )
 
 
+#: the places an observation's value is stored with (numeric(30, 10))
+_PLACES = Decimal("1e-10")
+
+
 class RowMapper:
     """Maps one country's parsed rows onto the portal's indicators, areas and code lists."""
 
@@ -48,6 +52,13 @@ class RowMapper:
         self.country = country
         self.indicators = {ind.code: ind for ind in Indicator.objects.all()}
         self.series = {m.code: m for m in SeriesCodeMapping.objects.select_related("indicator")}
+        #: series code -> indicator, read once: the related descriptor costs per row
+        self.series_indicator = {code: m.indicator for code, m in self.series.items()}
+        #: (series code, disaggregation) pairs whose codes passed `check_codes` silently;
+        #: an upload repeats each series' codes on every year, so they are checked once
+        self._clean_codes: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        #: disaggregation as written -> in the code lists' case (`canonical_codes`)
+        self._canonical: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         self.national_codes = {"", *country_keys(country, names=False)}
         self.areas: dict[str, int | None] = {
             area.code.casefold(): area.pk for area in country.areas.all()
@@ -121,12 +132,12 @@ class RowMapper:
                     )
                 )
                 return None
-        mapping = self.series.get(row.series_code)
-        if mapping is None:
+        indicator = self.series_indicator.get(row.series_code)
+        if indicator is None:
             label = row.series_code or row.indicator
             result.not_tracked[label] = result.not_tracked.get(label, 0) + 1
             return None
-        return mapping.indicator
+        return indicator
 
     def _other_codes(self, rows: list[ParsedRow]) -> set[str]:
         """Series codes beside the one the portal keeps for an indicator in this upload.
@@ -178,8 +189,7 @@ class RowMapper:
         indicator = self.indicators.get(row.indicator) if row.indicator else None
         if indicator is not None or (row.indicator and not row.series_code):
             return indicator
-        mapping = self.series.get(row.series_code)
-        return mapping.indicator if mapping is not None else None
+        return self.series_indicator.get(row.series_code)
 
     def other_series(self, rows: list[ParsedRow]) -> set[tuple[int, str]]:
         """(indicator id, unit) of the series an upload carries beside the indicator's own unit.
@@ -232,7 +242,7 @@ class RowMapper:
             )
             return None
         try:
-            decimal = Decimal(repr(value)).quantize(Decimal("1e-10"))
+            decimal = Decimal(repr(value)).quantize(_PLACES)
         except InvalidOperation:
             result.problems.append(
                 self.problem(row, "value", value, _("the value has too many digits"))
@@ -264,17 +274,24 @@ class RowMapper:
 
     def canonical_codes(self, row: ParsedRow) -> ParsedRow:
         """Breakdown codes in the code lists' case: sex=f is SEX=F."""
-        pairs = []
-        for dimension, code in row.disaggregation:
-            allowed = self.codelists.get(dimension.upper())
-            if allowed is not None and code not in allowed and code.upper() in allowed:
-                dimension, code = dimension.upper(), code.upper()
-            pairs.append((dimension, code))
-        fixed = tuple(sorted(pairs))
+        fixed = self._canonical.get(row.disaggregation)
+        if fixed is None:
+            pairs = []
+            for dimension, code in row.disaggregation:
+                allowed = self.codelists.get(dimension.upper())
+                if allowed is not None and code not in allowed and code.upper() in allowed:
+                    dimension, code = dimension.upper(), code.upper()
+                pairs.append((dimension, code))
+            fixed = self._canonical[row.disaggregation] = tuple(sorted(pairs))
         return row if fixed == row.disaggregation else replace(row, disaggregation=fixed)
 
-    def check_codes(self, row: ParsedRow, indicator: Indicator, result: MappingResult) -> bool:
-        ok = True
+    def _check_series_codes(self, row: ParsedRow, result: MappingResult) -> bool:
+        """The series and breakdown codes of a row: formula-like text, unknown codes, national
+        age bands (kept with a warning). A pair that passed without a word is not checked again."""
+        checked = (row.series_code, row.disaggregation)
+        if checked in self._clean_codes:
+            return True
+        ok = quiet = True
         # Free-text codes (the series, dimensions without a code list) end up in exports.
         for dimension, code in [("series_code", row.series_code), *row.disaggregation]:
             allowed = self.codelists.get(dimension)
@@ -284,6 +301,7 @@ class RowMapper:
                 continue
             national_age = dimension == "AGE" and _NATIONAL_AGE.fullmatch(code)
             if allowed is not None and code not in allowed and national_age:
+                quiet = False
                 result.warn(
                     _("age band %(code)s is not in the global AGE code list: kept as written")
                     % {"code": code},
@@ -300,6 +318,12 @@ class RowMapper:
                     )
                 )
                 ok = False
+        if ok and quiet:
+            self._clean_codes.add(checked)
+        return ok
+
+    def check_codes(self, row: ParsedRow, indicator: Indicator, result: MappingResult) -> bool:
+        ok = self._check_series_codes(row, result)
         if (
             row.nature
             and row.nature not in NATURE_CODES

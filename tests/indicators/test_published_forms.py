@@ -139,6 +139,30 @@ def test_a_national_age_band_is_kept_with_a_warning(sheet_world, round_2026):
     }
 
 
+def test_codes_repeated_on_every_year_are_judged_on_every_row(sheet_world, round_2026):
+    # The mapper checks a series' codes once when they pass silently; a code that is refused
+    # or kept with a warning is still named on each row that carries it.
+    text = (
+        "Year,AGE,Value\n2010,M25T28,8.4\n2011,M25T28,8.5\n2012,OLD,1\n2013,OLD,2\n"
+        "2014,Y15T24,9.0\n2015,Y15T24,9.1\n"
+    )
+    preview = _preview(sheet_world, round_2026, [("indicator_8-5-2.csv", text)])
+    assert _reasons(preview) == {
+        ("indicator_8-5-2.csv", 4, "AGE"): "unknown code in the AGE code list",
+        ("indicator_8-5-2.csv", 5, "AGE"): "unknown code in the AGE code list",
+    }
+    assert preview.warnings == {
+        "age band M25T28 is not in the global AGE code list: kept as written": ["2", "3"]
+    }
+    mapper = RowMapper(country=Country.objects.get(iso3="KAZ"))
+    rows = parse_upload(
+        "indicator_8-5-2.csv", b"Year,SEX,NATURE,Value\n2015,F,C,1\n2016,F,XX,2\n2017,f,,3\n"
+    ).rows
+    result = mapper.map_rows(rows)
+    assert [(p.row, p.column) for p in result.problems] == [(3, "nature")]
+    assert [c.disaggregation for c in result.candidates] == ["SEX=F", "SEX=F"]
+
+
 REPORTING = (
     "Year,Reporting type,SEX,Value\n"
     "2015,N,,5.1\n2015,G,,5.4\n"  # distinct by the reporting type: the national one is kept
