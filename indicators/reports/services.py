@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,22 +236,22 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
             run.save(update_fields=["inputs", "parameters", "status", "started_at", "region_codes"])
     sheets = [s["id"] for s in run.inputs.get("sheets", [])]
     releases = [r["id"] for r in run.inputs.get("releases", [])]
-    # Distinct indicator ids (no ordering: the model's ordering would make DISTINCT
-    # return every row), only among the run's indicators when it has a scope.
-    national = Observation.objects.filter(sheet_id__in=sheets, area__isnull=True)
-    international = InternationalObservation.objects.filter(release_id__in=releases)
+    # The indicators (among the run's, when it has a scope) with at least one observation
+    # of those inputs: one EXISTS per indicator, each answered by the first row its index
+    # finds, instead of the distinct indicator ids of every observation of every input.
+    national = Observation.objects.filter(
+        sheet_id__in=sheets, area__isnull=True, indicator_id=OuterRef("pk")
+    )
+    international = InternationalObservation.objects.filter(
+        release_id__in=releases, indicator_id=OuterRef("pk")
+    )
+    candidates = Indicator.objects.order_by()
     if run.indicator_codes is not None:
-        wanted = list(
-            Indicator.objects.filter(code__in=run.indicator_codes).values_list("pk", flat=True)
-        )
-        national = national.filter(indicator_id__in=wanted)
-        international = international.filter(indicator_id__in=wanted)
-    ids = set(national.order_by().values_list("indicator_id", flat=True).distinct())
-    ids |= set(international.order_by().values_list("indicator_id", flat=True).distinct())
-    with_data = set(Indicator.objects.filter(pk__in=ids).values_list("code", flat=True))
+        candidates = candidates.filter(code__in=run.indicator_codes)
+    with_data = set(
+        candidates.filter(Exists(national) | Exists(international)).values_list("code", flat=True)
+    )
     # An indicator without data has no rows to compute; its old rows still leave at the swap.
-    if run.indicator_codes is not None:
-        with_data &= set(run.indicator_codes)
     log_event(
         logger,
         "engine_run.start",

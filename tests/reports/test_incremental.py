@@ -352,3 +352,25 @@ def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):
     monkeypatch.setattr(services, "CHUNK", 1)
     calls.clear()
     assert run_inline().status == "succeeded" and calls == [["3.2.1"], ["3.2.2"]]
+
+
+def test_dispatch_lists_the_indicators_with_data_in_the_run_scope(world):
+    from indicators.models import InternationalObservation
+
+    other = Indicator.objects.exclude(code__in=["3.2.1", "3.2.2"]).order_by("code").first()
+    assert other is not None
+    full = services.engine_run_create(trigger="command")
+    assert services.engine_run_dispatch(run_id=full.pk) == ["3.2.1", "3.2.2"]
+    InternationalObservation.objects.create(
+        release=world.release,
+        country=world.country_b,
+        indicator=other,
+        year=2016,
+        value=3,
+        unit="PT",
+    )
+    codes = ["3.2.2", other.code, "9.9.9"]
+    scoped = services.engine_run_create(trigger="command", indicator_codes=codes)
+    assert services.engine_run_dispatch(run_id=scoped.pk) == sorted(["3.2.2", other.code])
+    none = services.engine_run_create(trigger="command", indicator_codes=[])
+    assert services.engine_run_dispatch(run_id=none.pk) == []
