@@ -352,3 +352,67 @@ def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):
     monkeypatch.setattr(services, "CHUNK", 1)
     calls.clear()
     assert run_inline().status == "succeeded" and calls == [["3.2.1"], ["3.2.2"]]
+
+
+def test_chord_chunks_are_larger_only_for_a_scoped_run_in_process(world, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 1)
+    monkeypatch.setattr(services, "IN_PROCESS_CHUNK", 2)
+    codes = ["3.2.1", "3.2.2", "3.3.1"]
+    scoped = services.engine_run_create(trigger="command", country_codes=["KAZ"])
+    full = services.engine_run_create(trigger="command")
+    assert services.chord_chunks(run_id=scoped.pk, codes=codes, in_process=True) == [
+        ["3.2.1", "3.2.2"],
+        ["3.3.1"],
+    ]
+    one_each = [[code] for code in codes]
+    assert services.chord_chunks(run_id=scoped.pk, codes=codes, in_process=False) == one_each
+    assert services.chord_chunks(run_id=full.pk, codes=codes, in_process=True) == one_each
+
+
+def test_scoped_run_in_process_stores_what_the_chunks_of_a_full_run_store(wide, monkeypatch):
+    """Eager tasks: the run of one country computes its indicators in one engine call; a
+    full run in chunks of one indicator then stores the very same rows."""
+    from indicators.reports import tasks
+
+    monkeypatch.setattr(services, "CHUNK", 1)
+    calls: list[list[str]] = []
+    real = services.engine_run_indicators
+
+    def spy(**kwargs):
+        calls.append(list(kwargs["indicator_codes"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "engine_run_indicators", spy)
+    run = services.engine_run_create(trigger="command", country_codes=["KAZ"])
+    tasks.engine_run_start.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.problems
+    assert calls == [["3.2.1", "3.2.2"]]
+    assert SeriesResult.objects.filter(run=run, is_current=True).exists()
+    assert AggregateResult.objects.filter(run=run, is_current=True).exists()
+    state = current()
+    calls.clear()
+    assert run_inline().status == "succeeded" and calls == [["3.2.1"], ["3.2.2"]]
+    assert current() == state
+
+
+def test_dispatch_lists_the_indicators_with_data_in_the_run_scope(world):
+    from indicators.models import InternationalObservation
+
+    other = Indicator.objects.exclude(code__in=["3.2.1", "3.2.2"]).order_by("code").first()
+    assert other is not None
+    full = services.engine_run_create(trigger="command")
+    assert services.engine_run_dispatch(run_id=full.pk) == ["3.2.1", "3.2.2"]
+    InternationalObservation.objects.create(
+        release=world.release,
+        country=world.country_b,
+        indicator=other,
+        year=2016,
+        value=3,
+        unit="PT",
+    )
+    codes = ["3.2.2", other.code, "9.9.9"]
+    scoped = services.engine_run_create(trigger="command", indicator_codes=codes)
+    assert services.engine_run_dispatch(run_id=scoped.pk) == sorted(["3.2.2", other.code])
+    none = services.engine_run_create(trigger="command", indicator_codes=[])
+    assert services.engine_run_dispatch(run_id=none.pk) == []
