@@ -94,7 +94,7 @@ __all__ = [
     "CHUNK",
     "FORUM_THREAD_MAX",
     "FORUM_THREAD_VIEWS",
-    "IN_PROCESS_CHUNK",
+    "SCOPED_CHUNK",
     "RESULT_MODELS",
     "Outcome",
     "affected_by_sheet",
@@ -268,10 +268,11 @@ def engine_run_dispatch(*, run_id: int) -> list[str]:
 # --- step 2: indicators, one chunk at a time -------------------------------------
 
 CHUNK = 10  # indicators per task: the engine's fixed costs are paid once per chunk
-# Indicators per chunk of a run scoped to some countries whose tasks run in-process
-# (``chord_chunks``). 100 indicators of the 200-country bench: 10 chunks 5.0 s, peak
-# 190 MB; 2 chunks 3.8 s, 365 MB; 1 chunk 3.5 s, 575 MB (docs/performance.md).
-IN_PROCESS_CHUNK = 50
+# Indicators per chunk of a run scoped to some countries (``chord_chunks``). 100 indicators
+# of the 200-country bench, tasks in-process: 10 chunks 5.0 s, peak 190 MB; 2 chunks 3.8 s,
+# 365 MB; 1 chunk 3.5 s, 575 MB; on 2 Celery workers: 10 chunks 4.5 s, 2 chunks 3.2 s
+# (docs/performance.md).
+SCOPED_CHUNK = 50
 
 
 def chunks(codes: Sequence[str], size: int | None = None) -> list[list[str]]:
@@ -281,21 +282,20 @@ def chunks(codes: Sequence[str], size: int | None = None) -> list[list[str]]:
     return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
-def chord_chunks(*, run_id: int, codes: Sequence[str], in_process: bool) -> list[list[str]]:
+def chord_chunks(*, run_id: int, codes: Sequence[str]) -> list[list[str]]:
     """The chunks of ``codes`` that ``engine_run_start`` fans out for run ``run_id``.
 
-    Chunks of ``CHUNK`` let several workers share a run. Run in this process one after the
-    other (eager tasks: no broker), they share nothing and only repeat the engine's fixed
-    costs, which in a run scoped to some countries are most of its time: every chunk reads
-    and aggregates all the members of those countries' regions (the working group: every
-    member) to recompute a few countries. Such a run takes chunks of ``IN_PROCESS_CHUNK``
-    then, computing the same rows (an indicator's results do not depend on the others of
-    its chunk). A run of every country keeps its chunks: there every row a chunk reads is
-    assessed, not only aggregated, so larger chunks save less and hold more in memory."""
-    if in_process and len(codes) > CHUNK:
+    Chunks of ``CHUNK`` let several workers share a run of every country, where every row a
+    chunk reads is assessed. In a run scoped to some countries (a sheet accepted) the fixed
+    costs of a chunk are most of its time: every chunk reads and aggregates all the members
+    of those countries' regions (the working group: every member) to recompute a few
+    countries. Such a run takes chunks of ``SCOPED_CHUNK``: 100 indicators are 2 chunks, one
+    per worker of 2 (or one after the other with eager tasks), computing the same rows (an
+    indicator's results do not depend on the others of its chunk)."""
+    if len(codes) > CHUNK:
         scoped = EngineRun.objects.filter(pk=run_id).values_list("country_codes", flat=True)
         if scoped.first() is not None:
-            return chunks(codes, size=IN_PROCESS_CHUNK)
+            return chunks(codes, size=SCOPED_CHUNK)
     return chunks(codes)
 
 

@@ -2,9 +2,9 @@
 
 A run is ``engine_run_start`` (fix inputs) -> a chord of ``engine_run_indicators``
 (one per chunk of ``services.CHUNK`` indicators, any worker) -> ``engine_run_finish`` (swap
-results in). With eager tasks (no broker) the same chord runs in-process, where a run
-scoped to some countries takes larger chunks (``services.chord_chunks``);
-``services.engine_run_inline`` runs the chunks of ``CHUNK`` without Celery.
+results in); a run scoped to some countries takes larger chunks (``services.chord_chunks``).
+With eager tasks (no broker) the same chord runs in-process; ``services.engine_run_inline``
+runs the chunks of ``CHUNK`` without Celery.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ def engine_run_start(self, run_id: int) -> int:
     if not codes:
         services.engine_run_finish(run_id=run_id, outcomes=[])
         return 0
-    in_process = bool(self.app.conf.task_always_eager)
-    chunks = services.chord_chunks(run_id=run_id, codes=codes, in_process=in_process)
+    chunks = services.chord_chunks(run_id=run_id, codes=codes)
     header = group(engine_run_indicators.s(run_id, chunk) for chunk in chunks)
     body = engine_run_finish.s(run_id).on_error(engine_run_failed.si(run_id))
     chord(header)(body)

@@ -354,22 +354,21 @@ def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):
     assert run_inline().status == "succeeded" and calls == [["3.2.1"], ["3.2.2"]]
 
 
-def test_chord_chunks_are_larger_only_for_a_scoped_run_in_process(world, monkeypatch):
+def test_chord_chunks_are_larger_only_for_a_scoped_run(world, monkeypatch):
     monkeypatch.setattr(services, "CHUNK", 1)
-    monkeypatch.setattr(services, "IN_PROCESS_CHUNK", 2)
+    monkeypatch.setattr(services, "SCOPED_CHUNK", 2)
     codes = ["3.2.1", "3.2.2", "3.3.1"]
     scoped = services.engine_run_create(trigger="command", country_codes=["KAZ"])
     full = services.engine_run_create(trigger="command")
-    assert services.chord_chunks(run_id=scoped.pk, codes=codes, in_process=True) == [
+    assert services.chord_chunks(run_id=scoped.pk, codes=codes) == [
         ["3.2.1", "3.2.2"],
         ["3.3.1"],
     ]
-    one_each = [[code] for code in codes]
-    assert services.chord_chunks(run_id=scoped.pk, codes=codes, in_process=False) == one_each
-    assert services.chord_chunks(run_id=full.pk, codes=codes, in_process=True) == one_each
+    assert services.chord_chunks(run_id=full.pk, codes=codes) == [[code] for code in codes]
+    assert services.chord_chunks(run_id=scoped.pk, codes=codes[:1]) == [["3.2.1"]]
 
 
-def test_scoped_run_in_process_stores_what_the_chunks_of_a_full_run_store(wide, monkeypatch):
+def test_scoped_run_in_larger_chunks_stores_what_a_full_run_in_chunks_stores(wide, monkeypatch):
     """Eager tasks: the run of one country computes its indicators in one engine call; a
     full run in chunks of one indicator then stores the very same rows."""
     from indicators.reports import tasks
