@@ -12,7 +12,9 @@ autovacuum); then times:
 1. a full engine run, database to stored results, over 2 processes (as 2 Celery workers);
 2. an incremental run: a corrected version of one country's sheet changing 3
    indicators is accepted (the recompute runs eagerly in the same call);
-3. the worst incremental case: a first sheet of one more country, all indicators;
+3. the worst incremental case: a first sheet of one more country, all indicators; with
+   --celery also the same work on real Celery workers (a corrected version of that sheet
+   changing all its indicators, accepted with the tasks queued on the broker);
 4. a full run in one process (``engine_run_inline``), whose results must equal those
    the incremental runs left (checked row by row, floats exactly);
 5. the progress table for all 200 countries x 20 indicators (one goal), warm.
