@@ -5,7 +5,8 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from meetings.models import Meeting, Participant
@@ -382,5 +383,9 @@ def test_meeting_page_in_spanish(client, cast, upcoming):
     client.force_login(member)
     body = client.get(reverse("meetings:detail", args=[upcoming.pk])).content.decode()
     assert "Participación" in body and "Registrarse para esta reunión" in body
+    # Spanish long dates: "6 de diciembre de 2026", not the English order of "6 diciembre 2026"
+    with translation.override("es"):
+        start = date_format(upcoming.start_date, "DATE_FORMAT")
+    assert start.endswith(f" de {upcoming.start_date.year}") and f"{start} – " in body
     body = client.get(reverse("meetings:index")).content.decode()
     assert "Próximas reuniones" in body
