@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import throttling  # noqa: F401 - connects the login throttle's signals
+        from portal import checks, throttling  # noqa: F401 - registers checks, connects signals
