@@ -79,6 +79,10 @@ def test_meeting_page_shows_mix_in_english_and_spanish(client, held, cast):
     assert "Participantes por tipo de institución" in text
     assert "Ministerios de planificación" in text and "Planning ministries" not in text
     assert cast.country_b.name_es in text
+    assert "</span> asistieron, 2 mujeres " in text  # plural agreement, not "asistió, 2 mujeres"
+    Participant.objects.filter(meeting=held).exclude(full_name="A").delete()
+    text = client.get(reverse("meetings:detail", args=[held.pk])).content.decode()
+    assert "</span> asistió, 1 mujer " in text
 
 
 def test_demo_meetings_carry_their_reported_mix_and_leads(db):
