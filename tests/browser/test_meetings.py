@@ -158,7 +158,7 @@ def test_workshop_from_creation_to_report(page, cast, tmp_path, settings):
 
     # 5. Statistics and the biennium report show it.
     page.goto("/meetings/statistics/")
-    assert page.get_by_text("1 meetings held, 2 participants, 1 female.").is_visible()
+    assert page.get_by_text("1 meeting held, 2 participants, 1 female.").is_visible()
     screenshot(page, "meetings-statistics")
     page.goto(f"/meetings/programme/{biennium.pk}/report/")
     report = page.locator("main")

@@ -83,6 +83,8 @@ def test_meeting_page_shows_mix_in_english_and_spanish(client, held, cast):
     Participant.objects.filter(meeting=held).exclude(full_name="A").delete()
     text = client.get(reverse("meetings:detail", args=[held.pk])).content.decode()
     assert "</span> asistió, 1 mujer " in text
+    text = client.get(reverse("meetings:statistics")).content.decode()
+    assert "1 reunión realizada, 1 participante, 1 mujer." in text
 
 
 def test_demo_meetings_carry_their_reported_mix_and_leads(db):
