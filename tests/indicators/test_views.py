@@ -99,6 +99,28 @@ def test_upload_preview_then_confirm_through_the_pages(client, sheet_world, roun
     assert sheet.observations.count() == 4
 
 
+def test_preview_counts_skipped_blank_rows_in_either_language(client, sheet_world, round_2026):
+    fp = sheet_world.users["focal_point"]
+    client.force_login(fp)
+    client.post("/data/sheets/new/", {"country": "KAZ", "round": "2026"})
+    sheet = DataSheet.objects.get()
+    for blanks, language, text in (
+        (1, "en", "1 row without a value was skipped."),
+        (2, "en", "2 rows without a value were skipped."),
+        (1, "es", "Se omitió 1 fila sin valor."),
+        (2, "es", "Se omitieron 2 filas sin valor."),
+    ):
+        fp.language = language
+        fp.save(update_fields=["language"])
+        rows = "".join(f"3.2.1,,,{2010 + i},,PER_1000_LIVE_BIRTHS,,,\n" for i in range(blanks))
+        upload = SimpleUploadedFile(
+            "kaz.csv", (PORTAL_CSV + rows).encode(), content_type="text/csv"
+        )
+        response = client.post(f"/data/sheets/{sheet.pk}/upload/", {"data_files": [upload]})
+        assert response.status_code == 200
+        assert text in response.content.decode()
+
+
 def test_bad_upload_shows_every_problem_with_row_and_column(client, sheet_world, round_2026):
     fp = sheet_world.users["focal_point"]
     client.force_login(fp)
