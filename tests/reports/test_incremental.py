@@ -338,7 +338,9 @@ def test_run_covered_by_a_newer_run_is_superseded(wide, django_capture_on_commit
     assert current() == state
 
 
-def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):
+@pytest.fixture
+def chunk_calls(monkeypatch) -> list[list[str]]:
+    """The indicator codes of each `engine_run_indicators` call, in order."""
     calls: list[list[str]] = []
     real = services.engine_run_indicators
 
@@ -347,6 +349,11 @@ def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch):
         return real(**kwargs)
 
     monkeypatch.setattr(services, "engine_run_indicators", spy)
+    return calls
+
+
+def test_inline_run_computes_in_the_chunks_of_the_chord(world, monkeypatch, chunk_calls):
+    calls = chunk_calls
     run = run_inline()
     assert run.status == "succeeded" and calls == [["3.2.1", "3.2.2"]]
     monkeypatch.setattr(services, "CHUNK", 1)
@@ -368,20 +375,15 @@ def test_chord_chunks_are_larger_only_for_a_scoped_run(world, monkeypatch):
     assert services.chord_chunks(run_id=scoped.pk, codes=codes[:1]) == [["3.2.1"]]
 
 
-def test_scoped_run_in_larger_chunks_stores_what_a_full_run_in_chunks_stores(wide, monkeypatch):
+def test_scoped_run_in_larger_chunks_stores_what_a_full_run_in_chunks_stores(
+    wide, monkeypatch, chunk_calls
+):
     """Eager tasks: the run of one country computes its indicators in one engine call; a
     full run in chunks of one indicator then stores the very same rows."""
     from indicators.reports import tasks
 
     monkeypatch.setattr(services, "CHUNK", 1)
-    calls: list[list[str]] = []
-    real = services.engine_run_indicators
-
-    def spy(**kwargs):
-        calls.append(list(kwargs["indicator_codes"]))
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "engine_run_indicators", spy)
+    calls = chunk_calls
     run = services.engine_run_create(trigger="command", country_codes=["KAZ"])
     tasks.engine_run_start.delay(run.pk)
     run.refresh_from_db()
